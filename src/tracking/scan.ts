@@ -1,0 +1,18 @@
+/**
+ * A scan: the detections one sensor reported for one instant (a radar sweep's plots, a
+ * camera frame's bearings, a batch of Remote ID fixes). The tracker's unit of input.
+ */
+export interface Scan {
+  /** Sensor timestamp [ms since the Unix epoch, or since a scenario's start]. */
+  timeMs: number;
+  /** Index of the sensor in the tracker's sensor list. */
+  sensor: number;
+  /** Number of detections. */
+  count: number;
+  /** Measurements, count × m, in the sensor model's component order. */
+  z: Float64Array;
+  /** Per-detection noise covariance (count × m × m) when detections state their own accuracy. */
+  R?: Float64Array | null;
+  /** Per-detection identity evidence: "rid:<serial>", "icao:<hex>", "rf:<emitter>", or null. */
+  identity?: ReadonlyArray<string | null> | null;
+}

@@ -1,0 +1,43 @@
+import type { MeasurementModel } from './types.js';
+
+/** Where a sensor can see: a box in the sector frame, or a range/azimuth sector around it. */
+export type Coverage =
+  | { kind: 'everywhere' }
+  | { kind: 'box'; xmin: number; xmax: number; ymin: number; ymax: number }
+  | { kind: 'sector'; x: number; y: number; minRange: number; maxRange: number; azMin?: number; azMax?: number };
+
+/** What the tracker knows of a sensor: its specification, as a deployed sensor's datasheet gives it. */
+export interface SensorSpec {
+  id: string;
+  /** Sensor kind from the vocabulary (radar, acoustic, eoir, rf, remoteid, adsb) or a scenario type. */
+  kind: string;
+  model: MeasurementModel;
+  /** Nominal measurement noise covariance (m×m); a detection may carry its own. */
+  R: Float64Array;
+  /** Probability of detecting a target in coverage per scan. */
+  pd: number;
+  /**
+   * Clutter (false detection) density in the measurement space per scan: 1/m² for a 2-D
+   * position, 1/(m·rad) for range/azimuth, 1/rad for an azimuth bearing.
+   */
+  clutterDensity: number;
+  coverage: Coverage;
+}
+
+/** Whether an (x, y) position lies in a coverage region. */
+export function inCoverage(c: Coverage, x: number, y: number): boolean {
+  switch (c.kind) {
+    case 'everywhere':
+      return true;
+    case 'box':
+      return x >= c.xmin && x <= c.xmax && y >= c.ymin && y <= c.ymax;
+    case 'sector': {
+      const dx = x - c.x, dy = y - c.y;
+      const r = Math.hypot(dx, dy);
+      if (r < c.minRange || r > c.maxRange) return false;
+      if (c.azMin === undefined || c.azMax === undefined) return true;
+      const az = Math.atan2(dx, dy);
+      return c.azMin <= c.azMax ? az >= c.azMin && az <= c.azMax : az >= c.azMin || az <= c.azMax;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import type { TrackEstimator } from './filter/estimator.js';
+import { MeasurementPrediction } from './types.js';
+
+export type TrackStatus = 'tentative' | 'confirmed' | 'coasting' | 'ended';
+
+/**
+ * One track's mutable record. Track objects are pooled by the tracker (a clutter point that
+ * starts a tentative track must not cost an allocation), so everything here is reset in `reset`.
+ */
+export class Track {
+  id = 0;
+  status: TrackStatus = 'tentative';
+  /** Time of the state estimate [ms since epoch, or scenario ms]. */
+  timeMs = 0;
+  /** Time of the first detection. */
+  startMs = 0;
+  /** Time of the last detection assigned. */
+  lastHitMs = 0;
+  /** Probability that the track is a real object (integrated track existence). */
+  existence = 0;
+  hits = 0;
+  /** Consecutive scans in which an expected detection was missing. */
+  misses = 0;
+  /** Bit i set when the i-th most recent expected scan had a detection (M-of-N rules). */
+  hitHistory = 0;
+  /** Identity evidence bound to this track: "rid:<serial>", "icao:<hex>", "rf:<emitter>". */
+  readonly identities = new Set<string>();
+  /** Indices of sensors that contributed detections. */
+  readonly sensors = new Set<number>();
+  /** Per measurement dimension, the prediction scratch this track uses in the current scan. */
+  private readonly preds = new Map<number, MeasurementPrediction>();
+  /** Scratch per scan: whether this track has a valid prediction for the current scan's sensor. */
+  predValid = false;
+  /** Scratch per scan: the detection probability expected from the current sensor. */
+  pdNow = 0;
+
+  constructor(readonly estimator: TrackEstimator) {}
+
+  reset(id: number, timeMs: number, existence: number): void {
+    this.id = id;
+    this.status = 'tentative';
+    this.timeMs = timeMs;
+    this.startMs = timeMs;
+    this.lastHitMs = timeMs;
+    this.existence = existence;
+    this.hits = 1;
+    this.misses = 0;
+    this.hitHistory = 1;
+    this.identities.clear();
+    this.sensors.clear();
+    this.predValid = false;
+  }
+
+  prediction(m: number): MeasurementPrediction {
+    let p = this.preds.get(m);
+    if (!p) {
+      p = new MeasurementPrediction(this.estimator.space.n, m);
+      this.preds.set(m, p);
+    }
+    return p;
+  }
+
+  /** Whether a live display shows it: confirmed or coasting. */
+  get reportable(): boolean {
+    return this.status === 'confirmed' || this.status === 'coasting';
+  }
+}
