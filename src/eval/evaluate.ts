@@ -78,8 +78,8 @@ export function evaluateRun(truthPerScan: PointsPerScan, estimatesPerScan: Point
   const perScan: PerScanSeries = { gospa: [], localisation: [], missed: [], false: [], ospa: [], nTruth: [], nEst: [] };
   const sum: RunMeans = { gospa: 0, localisation: 0, missed: 0, false: 0, ospa: 0, nAssigned: 0, nMissed: 0, nFalse: 0, nTruth: 0, nEst: 0 };
   const trackIds = new Set<number>();
-  let tBuf = new Float64Array(0);
-  let eBuf = new Float64Array(0);
+  let tBuf: Float64Array = new Float64Array(0);
+  let eBuf: Float64Array = new Float64Array(0);
 
   for (let k = 0; k < K; k++) {
     const truth = truthPerScan[k];

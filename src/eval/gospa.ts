@@ -43,7 +43,7 @@ export const DEFAULT_C = 20;
 // Shared scratch: evaluation is synchronous, so one module-level workspace is safe and avoids
 // reallocating a ~900×900 matrix every scan.
 const sharedSolver = new AssignmentSolver();
-let costScratch = new Float64Array(0);
+let costScratch: Float64Array = new Float64Array(0);
 let colScratch = new Int32Array(0);
 
 /** Validates (p, c) once so every metric rejects nonsense the same way. */

@@ -18,7 +18,7 @@ export interface OspaOptions {
 }
 
 const sharedSolver = new AssignmentSolver();
-let costScratch = new Float64Array(0);
+let costScratch: Float64Array = new Float64Array(0);
 let colScratch = new Int32Array(0);
 
 /** OSPA between truth and estimate positions (interleaved x, y). Symmetric in its arguments. */

@@ -149,6 +149,8 @@ const r1 = (v: number): string => (Math.round(v * 10) / 10).toString();
 
 const TRUTH_POINT_BUDGET = 60_000;
 const TRACK_POINT_BUDGET = 60_000;
+/** points closer than this (px) to the previous kept point are dropped */
+const MIN_PX = 1.5;
 
 function extent(trajs: ReadonlyArray<Trajectory>[]): Area | undefined {
   let xmin = Infinity;
@@ -172,14 +174,24 @@ function extent(trajs: ReadonlyArray<Trajectory>[]): Area | undefined {
 }
 
 /**
- * Splits a trajectory into drawable polylines: breaks where the time step exceeds 1.5 scans
- * (a track that was not reported for a while should not be drawn as a straight jump), and keeps
- * every `stride`-th point plus segment ends.
+ * Splits a trajectory into drawable polylines in pixel coordinates: breaks where the time step
+ * exceeds 1.5 scans (a track that was not reported for a while should not be drawn as a straight
+ * jump), and drops points closer than `minPx` pixels to the last kept one — invisible detail that
+ * would only bloat the file (20 km at ~800 px is 25 m per pixel, about one scan of motion).
+ * Every `stride`-th point is considered at all, as a hard cap on the total point count.
  */
-function segments(tr: Trajectory, stride: number, maxGap: number): number[][][] {
+function segments(
+  tr: Trajectory,
+  stride: number,
+  maxGap: number,
+  X: (x: number) => number,
+  Y: (y: number) => number,
+  minPx: number,
+): number[][][] {
   const out: number[][][] = [];
   let cur: number[][] = [];
   const st = tr.states;
+  const min2 = minPx * minPx;
   for (let k = 0; k < st.length; k++) {
     const s = st[k];
     if (!Number.isFinite(s[1]) || !Number.isFinite(s[2])) continue;
@@ -188,10 +200,35 @@ function segments(tr: Trajectory, stride: number, maxGap: number): number[][][] 
       cur = [];
     }
     const last = k === st.length - 1 || st[k + 1][0] - s[0] > maxGap;
-    if (cur.length === 0 || last || k % stride === 0) cur.push([s[1], s[2]]);
+    const px = X(s[1]);
+    const py = Y(s[2]);
+    if (cur.length === 0) {
+      cur.push([px, py]);
+      continue;
+    }
+    if (!last && k % stride !== 0) continue;
+    const prev = cur[cur.length - 1];
+    const d2 = (px - prev[0]) ** 2 + (py - prev[1]) ** 2;
+    if (d2 >= min2) cur.push([px, py]);
+    else if (last) {
+      // Keep the true end point (and at least two points, so a short segment is still a line).
+      if (cur.length === 1) cur.push([px, py]);
+      else cur[cur.length - 1] = [px, py];
+    }
   }
   if (cur.length > 0) out.push(cur);
   return out;
+}
+
+/** SVG path data for polylines; a lone point becomes a zero-length stroke (a dot with round caps). */
+function pathData(segs: number[][][]): string {
+  let d = '';
+  for (const seg of segs) {
+    d += `M${r1(seg[0][0])} ${r1(seg[0][1])}`;
+    if (seg.length === 1) d += 'h0';
+    for (let k = 1; k < seg.length; k++) d += `${k === 1 ? 'L' : ' '}${r1(seg[k][0])} ${r1(seg[k][1])}`;
+  }
+  return d;
 }
 
 function trajectoryPlot(input: ReportInput): string {
@@ -239,14 +276,14 @@ function trajectoryPlot(input: ReportInput): string {
   parts.push(`<clipPath id="plotclip"><rect x="${r1(ml)}" y="${r1(mt)}" width="${r1(pw)}" height="${r1(ph)}"/></clipPath>`);
   parts.push('<g clip-path="url(#plotclip)">');
 
+  // One <path> per trajectory (gaps become separate "M" subpaths) with one <title> for hovering:
+  // per-segment elements would cost more bytes than the coordinates for fragmented output.
   const totalTruth = input.truth.reduce((a, t) => a + t.states.length, 0);
   const truthStride = Math.max(1, Math.ceil(totalTruth / TRUTH_POINT_BUDGET));
   parts.push('<g class="truth">');
   for (const tr of input.truth) {
-    for (const seg of segments(tr, truthStride, maxGap)) {
-      const pts = seg.map(([x, y]) => `${r1(X(x))},${r1(Y(y))}`).join(' ');
-      parts.push(`<polyline points="${pts}"><title>truth ${escapeHtml(String(tr.id))}</title></polyline>`);
-    }
+    const d = pathData(segments(tr, truthStride, maxGap, X, Y, MIN_PX));
+    if (d) parts.push(`<path d="${d}"><title>truth ${escapeHtml(String(tr.id))}</title></path>`);
   }
   parts.push('</g>');
 
@@ -254,19 +291,14 @@ function trajectoryPlot(input: ReportInput): string {
   const trackStride = Math.max(1, Math.ceil(totalTrack / TRACK_POINT_BUDGET));
   parts.push('<g class="tracks">');
   for (const tr of input.tracks) {
+    const d = pathData(segments(tr, trackStride, maxGap, X, Y, MIN_PX));
+    if (!d) continue;
     const col = trackColour(tr.id);
-    const label = `track ${escapeHtml(String(tr.id))}`;
-    for (const seg of segments(tr, trackStride, maxGap)) {
-      if (seg.length === 1) {
-        parts.push(`<circle cx="${r1(X(seg[0][0]))}" cy="${r1(Y(seg[0][1]))}" r="1.5" fill="${col}"><title>${label}</title></circle>`);
-        continue;
-      }
-      const pts = seg.map(([x, y]) => `${r1(X(x))},${r1(Y(y))}`).join(' ');
-      parts.push(`<polyline points="${pts}" stroke="${col}"><title>${label}</title></polyline>`);
-    }
     // A dot where the track was first reported shows where (re)initiation happened.
-    const first = tr.states.find((s) => Number.isFinite(s[1]) && Number.isFinite(s[2]));
-    if (first) parts.push(`<circle cx="${r1(X(first[1]))}" cy="${r1(Y(first[2]))}" r="1.6" fill="${col}"/>`);
+    const first = tr.states.find((s) => Number.isFinite(s[1]) && Number.isFinite(s[2]))!;
+    parts.push(
+      `<g stroke="${col}" fill="${col}"><title>track ${escapeHtml(String(tr.id))}</title><path d="${d}"/><circle cx="${r1(X(first[1]))}" cy="${r1(Y(first[2]))}" r="1.6"/></g>`,
+    );
   }
   parts.push('</g></g>');
   parts.push(`<rect x="${r1(ml)}" y="${r1(mt)}" width="${r1(pw)}" height="${r1(ph)}" class="frame"/>`);
@@ -335,8 +367,11 @@ function lineChart(title: string, yLabel: string, times: ReadonlyArray<number>, 
   for (const s of series) for (const v of s.values) if (Number.isFinite(v) && v > ymax) ymax = v;
   for (const r of refs) if (Number.isFinite(r.value) && r.value > ymax) ymax = r.value;
   if (ymax <= 0) ymax = 1;
-  const { ticks: yt, step: ys } = niceTicks(0, ymax * 1.05, 5);
-  const ytop = yt[yt.length - 1] >= ymax ? yt[yt.length - 1] : ymax;
+  // Top of the y axis on a tick just above the data, so the highest gridline is labelled.
+  const { step: ys } = niceTicks(0, ymax, 5);
+  const ytop = Math.ceil((ymax * 1.02) / ys) * ys;
+  const yt: number[] = [];
+  for (let v = 0; v <= ytop + ys * 1e-9; v += ys) yt.push(v);
   const { ticks: xt, step: xs } = niceTicks(t0, t1, 8);
   const X = (t: number): number => ml + ((t - t0) / (t1 - t0 || 1)) * pw;
   const Y = (v: number): number => mt + ph - (v / ytop) * ph;
@@ -377,7 +412,8 @@ function lineChart(title: string, yLabel: string, times: ReadonlyArray<number>, 
   let lx = ml + pw;
   for (let k = items.length - 1; k >= 0; k--) {
     const it = items[k];
-    const w = 26 + it.label.length * 6.6;
+    // No text measurement without a browser: ~7 px per 11 px-font character is a safe overestimate.
+    const w = 36 + it.label.length * 7;
     lx -= w;
     const cls = it.ref ? 'ref' : `series${it.dash ? ' dash' : ''}`;
     p.push(`<line x1="${r1(lx)}" y1="16" x2="${r1(lx + 18)}" y2="16" stroke="${it.colour}" class="${cls}"/>`);
@@ -417,8 +453,9 @@ svg .legend { font-size: 11px; }
 svg .plotbg { fill: #fbfbfc; }
 svg .frame { fill: none; stroke: #9aa3ae; stroke-width: 1; }
 svg .grid { stroke: #e3e6ea; stroke-width: 1; }
-svg .truth polyline { fill: none; stroke: #8a8f96; stroke-opacity: .55; stroke-width: 1.6; stroke-linejoin: round; }
-svg .tracks polyline { fill: none; stroke-width: .8; stroke-opacity: .9; stroke-linejoin: round; }
+svg .truth path { fill: none; stroke: #8a8f96; stroke-opacity: .55; stroke-width: 1.6; stroke-linejoin: round; stroke-linecap: round; }
+svg .tracks path { fill: none; stroke-width: .8; stroke-opacity: .9; stroke-linejoin: round; stroke-linecap: round; }
+svg .tracks circle { stroke: none; }
 svg .series { fill: none; stroke-width: 1.3; stroke-linejoin: round; }
 svg .series.dash { stroke-dasharray: 4 3; }
 svg .ref { stroke-width: 1.2; stroke-dasharray: 6 4; }
@@ -484,16 +521,11 @@ export function renderReport(input: ReportInput): string {
   ].join('\n');
 
   const ssRef: RefLine[] = ss && Number.isFinite(ss.gospa) ? [{ value: ss.gospa, label: `Stone Soup mean (${ss.config})`, colour: '#b42318' }] : [];
-  const gospaChart = lineChart(
-    'GOSPA and OSPA per scan',
-    'metric [m]',
-    times,
-    [
-      { name: 'GOSPA', colour: '#1f4e8c', values: ev.perScan.gospa },
-      { name: 'OSPA', colour: '#6b8e23', values: ev.perScan.ospa, dash: true },
-    ],
-    ssRef,
-  );
+  // GOSPA grows with the number of targets while OSPA is bounded by c, so they get separate charts.
+  const gospaChart = lineChart('GOSPA per scan', 'GOSPA [m]', times, [{ name: 'GOSPA', colour: '#1f4e8c', values: ev.perScan.gospa }], ssRef);
+  const ospaRef: RefLine[] =
+    ss?.ospa !== undefined && Number.isFinite(ss.ospa) ? [{ value: ss.ospa, label: `Stone Soup mean (${ss.config})`, colour: '#b42318' }] : [];
+  const ospaChart = lineChart('OSPA per scan', 'OSPA [m]', times, [{ name: 'OSPA', colour: '#6b8e23', values: ev.perScan.ospa }], ospaRef);
   const partsChart = lineChart('GOSPA parts per scan (unrooted)', 'part [m²]', times, [
     { name: 'localisation', colour: '#1f4e8c', values: ev.perScan.localisation },
     { name: 'missed', colour: '#d97706', values: ev.perScan.missed },
@@ -535,6 +567,10 @@ ${trajectoryPlot(input)}
 <h2>Metrics over time</h2>
 <figure>
 ${gospaChart}
+</figure>
+<figure>
+${ospaChart}
+<figcaption>OSPA normalises by the larger cardinality and is bounded by c = ${cp}; a missed target and a far-off estimate cost the same.</figcaption>
 </figure>
 <figure>
 ${partsChart}

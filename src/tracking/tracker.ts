@@ -64,6 +64,7 @@ export class Tracker {
   private nPairs = 0;
   private assignedMeas = new Int32Array(0);
   private readonly grid = new PositionGrid();
+  private readonly candidates = new Int32Array(4096);
   private readonly clusters = new ClusterBuilder();
   private readonly solver = new AssignmentSolver();
   private readonly jpda = new JpdaSolver();
@@ -197,17 +198,17 @@ export class Tracker {
       this.pairTo[ti] = this.nPairs;
       if (t.status === 'ended' || !t.predValid) continue;
       const x = t.estimator.x, P = t.estimator.P, n = this.n;
-      const visit = (i: number): void => this.tryPair(ti, t, i, scan, sensor, gamma);
-      let done = false;
+      let found = -1;
       if (usesGrid) {
         const pred = t.prediction(m);
         // Gate half-width in position: √γ times the largest position spread (trace bounds it).
         let spread = P[0] + P[n + 1];
         if (sensor.model.toPosition(pred.zhat, sensor.R, 2, this.pos, this.posCov)) spread += this.posCov[0] + this.posCov[3];
         const radius = 1.1 * Math.sqrt(gamma * spread);
-        done = this.grid.query(x[0], x[1], radius, GRID_MAX_CELLS, visit);
+        found = this.grid.query(x[0], x[1], radius, GRID_MAX_CELLS, this.candidates);
       }
-      if (!done) for (let i = 0; i < scan.count; i++) visit(i);
+      if (found >= 0) for (let k = 0; k < found; k++) this.tryPair(ti, t, this.candidates[k], scan, sensor, gamma);
+      else for (let i = 0; i < scan.count; i++) this.tryPair(ti, t, i, scan, sensor, gamma);
       this.pairTo[ti] = this.nPairs;
     }
   }

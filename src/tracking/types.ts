@@ -34,6 +34,11 @@ export interface MotionModel {
   jacobian(x: Float64Array, dt: number, F: Float64Array): void;
   /** Q ← process noise covariance over dt (n×n), possibly state dependent. */
   noise(x: Float64Array, dt: number, Q: Float64Array): void;
+  /**
+   * Optional shortcut: P ← F P Fᵀ + Q in place at the prior x, exploiting F's structure
+   * (`scratch` holds n·n entries). Must agree with jacobian and noise.
+   */
+  predictCovariance?(x: Float64Array, P: Float64Array, dt: number, scratch: Float64Array): void;
 }
 
 /**
@@ -53,6 +58,8 @@ export interface MeasurementModel {
   jacobian(x: Float64Array, space: StateSpace, H: Float64Array): void;
   /** Whether h is linear in x (a Kalman filter then needs no linearisation). */
   readonly linear: boolean;
+  /** Whether z is the first m state components plus noise (H a selector): filters take a shortcut. */
+  readonly observesPosition?: boolean;
   /**
    * Inverts one measurement to a Cartesian position (dims entries) and its covariance
    * (dims×dims), for track initiation and the gating grid. Returns false when the

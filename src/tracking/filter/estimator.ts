@@ -124,6 +124,7 @@ export class ImmDesign implements EstimatorDesign {
     this.c = new Float64Array(this.r);
     this.mixW = new Float64Array(this.r * this.r);
     this.logLik = new Float64Array(this.r);
+    this.pi = new Float64Array(this.r * this.r);
     this.name = `imm[${modes.map((m) => m.motion.name).join(' + ')}]/${filter.name}`;
   }
 
@@ -141,10 +142,22 @@ export class ImmDesign implements EstimatorDesign {
     return p;
   }
 
-  /** Switching probability from mode i to mode j over dt. */
-  switchProbability(i: number, j: number, dt: number): number {
-    const stay = Math.exp(-Math.max(dt, 0) / this.modes[i].sojournS);
-    return i === j ? stay : (1 - stay) / (this.r - 1);
+  private cachedDt = NaN;
+  private readonly pi: Float64Array;
+
+  /**
+   * The mode switching matrix Π(dt) (row i: from mode i), from each mode's mean sojourn time.
+   * Cached for the last dt: scans at a steady rate reuse it for every track.
+   */
+  switching(dt: number): Float64Array {
+    if (dt === this.cachedDt) return this.pi;
+    const r = this.r, pi = this.pi;
+    for (let i = 0; i < r; i++) {
+      const stay = Math.exp(-Math.max(dt, 0) / this.modes[i].sojournS);
+      for (let j = 0; j < r; j++) pi[i * r + j] = i === j ? stay : (1 - stay) / (r - 1);
+    }
+    this.cachedDt = dt;
+    return pi;
   }
 }
 
@@ -153,27 +166,27 @@ class ImmEstimator implements TrackEstimator {
   readonly x: Float64Array;
   readonly P: Float64Array;
   readonly modelProbabilities: Float64Array;
-  private readonly xs: Float64Array;
-  private readonly Ps: Float64Array;
+  /** Mode-conditioned states and covariances, one array each (no views made per call). */
+  private readonly xs: Float64Array[];
+  private readonly Ps: Float64Array[];
 
   constructor(private readonly d: ImmDesign) {
     this.space = d.space;
     const n = d.space.n;
     this.x = new Float64Array(n);
     this.P = new Float64Array(n * n);
-    this.xs = new Float64Array(d.r * n);
-    this.Ps = new Float64Array(d.r * n * n);
+    this.xs = d.modes.map(() => new Float64Array(n));
+    this.Ps = d.modes.map(() => new Float64Array(n * n));
     this.modelProbabilities = new Float64Array(d.r);
   }
 
   init(x0: ArrayLike<number>, P0: ArrayLike<number>): void {
     const { r, modes } = this.d;
-    const n = this.space.n;
     let total = 0;
     for (const m of modes) total += m.initial;
     for (let j = 0; j < r; j++) {
-      this.xs.set(x0, j * n);
-      this.Ps.set(P0, j * n * n);
+      this.xs[j].set(x0);
+      this.Ps[j].set(P0);
       this.modelProbabilities[j] = modes[j].initial / total;
     }
     this.combine();
@@ -182,37 +195,41 @@ class ImmEstimator implements TrackEstimator {
   predict(dt: number): void {
     const d = this.d, r = d.r, n = this.space.n, nn = n * n;
     const mu = this.modelProbabilities, { c, mixW, mixX, mixP } = d;
+    const pi = d.switching(dt);
     // Predicted mode probabilities c_j and mixing weights μ_{i|j}.
     for (let j = 0; j < r; j++) {
       let s = 0;
-      for (let i = 0; i < r; i++) s += d.switchProbability(i, j, dt) * mu[i];
+      for (let i = 0; i < r; i++) s += pi[i * r + j] * mu[i];
       c[j] = s;
-      for (let i = 0; i < r; i++) mixW[i * r + j] = s > 0 ? (d.switchProbability(i, j, dt) * mu[i]) / s : 0;
+      for (let i = 0; i < r; i++) mixW[i * r + j] = s > 0 ? (pi[i * r + j] * mu[i]) / s : 0;
     }
-    // Mixed initial conditions per mode.
-    mixX.fill(0);
-    mixP.fill(0);
+    // Mixed initial condition of every mode, from the not-yet-overwritten mode estimates.
     for (let j = 0; j < r; j++) {
-      for (let i = 0; i < r; i++) {
-        const w = mixW[i * r + j];
-        for (let a = 0; a < n; a++) mixX[j * n + a] += w * this.xs[i * n + a];
+      const xo = j * n, Po = j * nn;
+      for (let a = 0; a < n; a++) {
+        let v = 0;
+        for (let i = 0; i < r; i++) v += mixW[i * r + j] * this.xs[i][a];
+        mixX[xo + a] = v;
       }
+      for (let k = 0; k < nn; k++) mixP[Po + k] = 0;
       for (let i = 0; i < r; i++) {
         const w = mixW[i * r + j];
-        if (w === 0) continue;
+        if (w < 1e-12) continue;
+        const xi = this.xs[i], Pi = this.Ps[i];
         for (let a = 0; a < n; a++) {
-          const da = this.xs[i * n + a] - mixX[j * n + a];
-          for (let b = 0; b < n; b++) {
-            const db = this.xs[i * n + b] - mixX[j * n + b];
-            mixP[j * nn + a * n + b] += w * (this.Ps[i * nn + a * n + b] + da * db);
+          const da = xi[a] - mixX[xo + a];
+          for (let b = a; b < n; b++) {
+            mixP[Po + a * n + b] += w * (Pi[a * n + b] + da * (xi[b] - mixX[xo + b]));
           }
         }
       }
+      for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) mixP[Po + b * n + a] = mixP[Po + a * n + b];
     }
-    this.xs.set(mixX);
-    this.Ps.set(mixP);
     for (let j = 0; j < r; j++) {
-      d.filter.predict(this.xs.subarray(j * n, j * n + n), this.Ps.subarray(j * nn, j * nn + nn), d.modes[j].motion, dt);
+      const xj = this.xs[j], Pj = this.Ps[j];
+      for (let a = 0; a < n; a++) xj[a] = mixX[j * n + a];
+      for (let k = 0; k < nn; k++) Pj[k] = mixP[j * nn + k];
+      d.filter.predict(xj, Pj, d.modes[j].motion, dt);
       mu[j] = c[j];
     }
     this.combine();
@@ -223,10 +240,10 @@ class ImmEstimator implements TrackEstimator {
   }
 
   update(z: ArrayLike<number>, zOffset: number, model: MeasurementModel, R: Float64Array, _pred: MeasurementPrediction): void {
-    const d = this.d, r = d.r, n = this.space.n, nn = n * n;
+    const d = this.d, r = d.r;
     const preds = d.modePredictions(model.m);
     for (let j = 0; j < r; j++) {
-      const xj = this.xs.subarray(j * n, j * n + n), Pj = this.Ps.subarray(j * nn, j * nn + nn);
+      const xj = this.xs[j], Pj = this.Ps[j];
       const p = preds[j];
       if (!d.filter.predictMeasurement(xj, Pj, this.space, model, R, p)) {
         d.logLik[j] = -Infinity;
@@ -244,10 +261,10 @@ class ImmEstimator implements TrackEstimator {
     zs: ArrayLike<number>, zOffsets: Int32Array, count: number, betas: Float64Array,
     model: MeasurementModel, R: Float64Array, _pred: MeasurementPrediction, lrScale: number, missWeight: number,
   ): void {
-    const d = this.d, r = d.r, n = this.space.n, nn = n * n;
+    const d = this.d, r = d.r;
     const preds = d.modePredictions(model.m);
     for (let j = 0; j < r; j++) {
-      const xj = this.xs.subarray(j * n, j * n + n), Pj = this.Ps.subarray(j * nn, j * nn + nn);
+      const xj = this.xs[j], Pj = this.Ps[j];
       const p = preds[j];
       if (!d.filter.predictMeasurement(xj, Pj, this.space, model, R, p)) {
         d.logLik[j] = -Infinity;
@@ -281,24 +298,25 @@ class ImmEstimator implements TrackEstimator {
   }
 
   private combine(): void {
-    const r = this.d.r, n = this.space.n, nn = n * n, mu = this.modelProbabilities;
+    const r = this.d.r, n = this.space.n, mu = this.modelProbabilities;
     let total = 0;
     for (let j = 0; j < r; j++) total += mu[j];
-    this.x.fill(0);
-    this.P.fill(0);
-    for (let j = 0; j < r; j++) {
-      const w = mu[j] / total;
-      for (let a = 0; a < n; a++) this.x[a] += w * this.xs[j * n + a];
+    const x = this.x, P = this.P;
+    for (let a = 0; a < n; a++) {
+      let v = 0;
+      for (let j = 0; j < r; j++) v += mu[j] * this.xs[j][a];
+      x[a] = v / total;
     }
-    for (let j = 0; j < r; j++) {
-      const w = mu[j] / total;
-      for (let a = 0; a < n; a++) {
-        const da = this.xs[j * n + a] - this.x[a];
-        for (let b = 0; b < n; b++) {
-          this.P[a * n + b] += w * (this.Ps[j * nn + a * n + b] + da * (this.xs[j * n + b] - this.x[b]));
+    for (let a = 0; a < n; a++) {
+      for (let b = a; b < n; b++) {
+        let v = 0;
+        for (let j = 0; j < r; j++) {
+          const xj = this.xs[j];
+          v += mu[j] * (this.Ps[j][a * n + b] + (xj[a] - x[a]) * (xj[b] - x[b]));
         }
+        P[a * n + b] = v / total;
+        P[b * n + a] = v / total;
       }
     }
-    symmetrize(this.P, n);
   }
 }

@@ -1,4 +1,5 @@
 import { invertSpd, mul, mulT, symmetrize } from '../../math/linalg.js';
+
 import type { GaussianFilter, MeasurementModel, MeasurementPrediction, MotionModel, StateSpace } from '../types.js';
 
 const MAX_N = 9;
@@ -20,13 +21,35 @@ export class ExtendedKalmanFilter implements GaussianFilter {
   predict(x: Float64Array, P: Float64Array, motion: MotionModel, dt: number): void {
     const n = motion.space.n;
     const { F, Q, FP } = this;
+    if (motion.predictCovariance) {
+      motion.predictCovariance(x, P, dt, FP);
+      motion.propagate(x, dt, x);
+      return;
+    }
     motion.jacobian(x, dt, F);
     motion.noise(x, dt, Q);
     motion.propagate(x, dt, x);
-    mul(F, P, n, n, n, FP);
-    mulT(FP, F, n, n, n, P);
-    for (let i = 0; i < n * n; i++) P[i] += Q[i];
-    symmetrize(P, n);
+    // F is mostly zeros (identity plus a few dt terms), so skip them: F·P then (F·P)·Fᵀ,
+    // the upper triangle only, mirrored.
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) FP[i * n + j] = 0;
+      for (let t = 0; t < n; t++) {
+        const f = F[i * n + t];
+        if (f === 0) continue;
+        for (let j = 0; j < n; j++) FP[i * n + j] += f * P[t * n + j];
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      for (let j = i; j < n; j++) {
+        let v = Q[i * n + j];
+        for (let t = 0; t < n; t++) {
+          const f = F[j * n + t];
+          if (f !== 0) v += FP[i * n + t] * f;
+        }
+        P[i * n + j] = v;
+        P[j * n + i] = v;
+      }
+    }
   }
 
   predictMeasurement(
@@ -35,6 +58,7 @@ export class ExtendedKalmanFilter implements GaussianFilter {
   ): boolean {
     const n = space.n, m = model.m;
     const { H, S, C } = pred;
+    if (model.observesPosition) return this.predictPosition(x, P, n, m, R, pred);
     model.predict(x, space, pred.zhat);
     model.jacobian(x, space, H);
     mul(H, P, m, n, n, this.HP);
@@ -47,6 +71,22 @@ export class ExtendedKalmanFilter implements GaussianFilter {
     // C = P Hᵀ = (H P)ᵀ since P is symmetric.
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) C[i * m + j] = this.HP[j * n + i];
     pred.hasH = true;
+    pred.logDetS = invertSpd(S, m, pred.Sinv, this.work);
+    return Number.isFinite(pred.logDetS);
+  }
+
+  /** H selects the position: ẑ, S and C are slices of x and P, no matrix products needed. */
+  private predictPosition(x: Float64Array, P: Float64Array, n: number, m: number, R: Float64Array, pred: MeasurementPrediction): boolean {
+    const { S, C } = pred;
+    for (let i = 0; i < m; i++) {
+      pred.zhat[i] = x[i];
+      for (let j = 0; j < m; j++) S[i * m + j] = P[i * n + j] + R[i * m + j];
+    }
+    for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) C[i * m + j] = P[i * n + j];
+    for (let i = 0; i < m * m; i++) pred.R[i] = R[i];
+    symmetrize(S, m);
+    // A linear update needs no Joseph form: P − K Cᵀ is exact and cheaper.
+    pred.hasH = false;
     pred.logDetS = invertSpd(S, m, pred.Sinv, this.work);
     return Number.isFinite(pred.logDetS);
   }

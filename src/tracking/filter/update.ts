@@ -86,13 +86,18 @@ function josephCovariance(P: Float64Array, pred: MeasurementPrediction, ws: Upda
   symmetrize(P, n);
 }
 
-/** P ← P − w · K S Kᵀ. */
+/** P ← P − w · K S Kᵀ, computed as w · K Cᵀ (K S = C), upper triangle mirrored. */
 function subtractKSK(P: Float64Array, pred: MeasurementPrediction, ws: UpdateWorkspace, w: number): void {
-  const n = pred.n, m = pred.m;
-  mul(ws.K, pred.S, n, m, m, ws.KS);
-  mulT(ws.KS, ws.K, n, m, n, ws.B);
-  for (let i = 0; i < n * n; i++) P[i] -= w * ws.B[i];
-  symmetrize(P, n);
+  const n = pred.n, m = pred.m, K = ws.K, C = pred.C;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let k = 0; k < m; k++) s += K[i * m + k] * C[j * m + k];
+      const v = 0.5 * (P[i * n + j] + P[j * n + i]) - w * s;
+      P[i * n + j] = v;
+      P[j * n + i] = v;
+    }
+  }
 }
 
 /**

@@ -39,23 +39,28 @@ export class PositionGrid {
   }
 
   /**
-   * Calls `visit(i)` for every indexed point in the cells overlapping the square of half-side
-   * `radius` around (x, y). Returns false (without visiting) when the square spans more than
-   * `maxCells` cells, so the caller can fall back to a scan of all points.
+   * Writes into `out` the indexed points in the cells overlapping the square of half-side
+   * `radius` around (x, y), and returns how many. Returns −1 (writing nothing) when the square
+   * spans more than `maxCells` cells or `out` is too small, so the caller can fall back to a
+   * scan of all points.
    */
-  query(x: number, y: number, radius: number, maxCells: number, visit: (i: number) => void): boolean {
+  query(x: number, y: number, radius: number, maxCells: number, out: Int32Array): number {
     const c = this.cell;
     const x0 = Math.floor((x - radius) / c), x1 = Math.floor((x + radius) / c);
     const y0 = Math.floor((y - radius) / c), y1 = Math.floor((y + radius) / c);
-    if ((x1 - x0 + 1) * (y1 - y0 + 1) > maxCells) return false;
+    if ((x1 - x0 + 1) * (y1 - y0 + 1) > maxCells) return -1;
+    let k = 0;
     for (let cx = x0; cx <= x1; cx++) {
       for (let cy = y0; cy <= y1; cy++) {
         const slot = this.slot(cx, cy, false);
         if (slot < 0) continue;
-        for (let i = this.heads[slot]; i >= 0; i = this.next[i]) visit(i);
+        for (let i = this.heads[slot]; i >= 0; i = this.next[i]) {
+          if (k === out.length) return -1;
+          out[k++] = i;
+        }
       }
     }
-    return true;
+    return k;
   }
 
   /** Finds (or with `insert`, creates) the hash slot of cell (cx, cy); -1 when absent. */

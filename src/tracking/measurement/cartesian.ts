@@ -9,6 +9,7 @@ export class CartesianPosition implements MeasurementModel {
   readonly name: string;
   readonly isAngle: Uint8Array;
   readonly linear = true;
+  readonly observesPosition = true;
   constructor(readonly m: 2 | 3, kind: 'position' | 'gnss' = 'position') {
     this.name = `${kind}${m}d`;
     this.isAngle = new Uint8Array(m);

@@ -1,4 +1,5 @@
 import type { MotionModel, StateSpace } from '../types.js';
+import { addAccelerationNoise, kinematicCovariance } from './kinematic-covariance.js';
 
 /**
  * Nearly-constant velocity (white-noise acceleration, spectral density q per axis) in 2-D or 3-D.
@@ -39,16 +40,16 @@ export class ConstantVelocity implements MotionModel {
   }
 
   noise(_x: Float64Array, dt: number, Q: Float64Array): void {
-    const { dims: d, n } = this.space;
+    const n = this.space.n;
     Q.fill(0, 0, n * n);
-    const dt2 = dt * dt, dt3 = dt2 * dt;
-    for (let i = 0; i < d; i++) {
-      const q = i === 2 ? this.qVertical : this.q;
-      Q[i * n + i] = (q * dt3) / 3;
-      Q[i * n + d + i] = (q * dt2) / 2;
-      Q[(d + i) * n + i] = (q * dt2) / 2;
-      Q[(d + i) * n + d + i] = q * dt;
-    }
+    addAccelerationNoise(Q, this.space, this.q, this.qVertical, dt);
     if (this.space.turnRate) Q[n * n - 1] = this.qTurn * dt;
+  }
+
+  predictCovariance(_x: Float64Array, P: Float64Array, dt: number, scratch: Float64Array): void {
+    const n = this.space.n;
+    kinematicCovariance(P, this.space, dt, 1, scratch);
+    addAccelerationNoise(P, this.space, this.q, this.qVertical, dt);
+    if (this.space.turnRate) P[n * n - 1] += this.qTurn * dt;
   }
 }

@@ -24,8 +24,8 @@ export class CoordinatedTurn implements MotionModel {
   propagate(x: Float64Array, dt: number, out: Float64Array): void {
     const d = this.space.dims;
     const px = x[0], py = x[1], vx = x[d], vy = x[d + 1], w = x[2 * d];
-    const { a, b } = turnCoefficients(w, dt);
-    const c = Math.cos(w * dt), s = Math.sin(w * dt);
+    const k = this.coefficients(w, dt);
+    const a = k[0], b = k[1], c = k[4], s = k[5];
     out[0] = px + a * vx - b * vy;
     out[1] = py + b * vx + a * vy;
     out[d] = c * vx - s * vy;
@@ -40,8 +40,8 @@ export class CoordinatedTurn implements MotionModel {
   jacobian(x: Float64Array, dt: number, F: Float64Array): void {
     const { dims: d, n } = this.space;
     const vx = x[d], vy = x[d + 1], w = x[2 * d];
-    const { a, b, da, db } = turnCoefficients(w, dt);
-    const c = Math.cos(w * dt), s = Math.sin(w * dt);
+    const k = this.coefficients(w, dt);
+    const a = k[0], b = k[1], da = k[2], db = k[3], c = k[4], s = k[5];
     F.fill(0, 0, n * n);
     for (let i = 0; i < n; i++) F[i * n + i] = 1;
     const iw = 2 * d;
@@ -50,6 +50,39 @@ export class CoordinatedTurn implements MotionModel {
     F[d * n + d] = c; F[d * n + d + 1] = -s; F[d * n + iw] = -dt * (s * vx + c * vy);
     F[(d + 1) * n + d] = s; F[(d + 1) * n + d + 1] = c; F[(d + 1) * n + iw] = dt * (c * vx - s * vy);
     if (d === 3) F[2 * n + 5] = dt;
+  }
+
+  private readonly coef = new Float64Array(6);
+  private coefW = NaN;
+  private coefDt = NaN;
+
+  /**
+   * [a, b, ∂a/∂ω, ∂b/∂ω, cos ωT, sin ωT] with a = sin(ωT)/ω, b = (1 − cos ωT)/ω; Taylor series
+   * near ω = 0 where the closed forms lose all precision. Cached: the Jacobian follows the
+   * propagation at the same (ω, T).
+   */
+  private coefficients(w: number, dt: number): Float64Array {
+    const k = this.coef;
+    if (w === this.coefW && dt === this.coefDt) return k;
+    const wt = w * dt;
+    const c = Math.cos(wt), s = Math.sin(wt);
+    if (Math.abs(wt) < 1e-4) {
+      const t2 = dt * dt, t3 = t2 * dt;
+      k[0] = dt - (w * w * t3) / 6;
+      k[1] = (w * t2) / 2;
+      k[2] = -(w * t3) / 3;
+      k[3] = t2 / 2 - (w * w * t2 * t2) / 8;
+    } else {
+      k[0] = s / w;
+      k[1] = (1 - c) / w;
+      k[2] = (dt * c) / w - s / (w * w);
+      k[3] = (dt * s) / w - (1 - c) / (w * w);
+    }
+    k[4] = c;
+    k[5] = s;
+    this.coefW = w;
+    this.coefDt = dt;
+    return k;
   }
 
   noise(_x: Float64Array, dt: number, Q: Float64Array): void {
@@ -65,23 +98,4 @@ export class CoordinatedTurn implements MotionModel {
     }
     Q[n * n - 1] = this.qTurn * dt;
   }
-}
-
-/**
- * a = sin(ωT)/ω, b = (1 − cos ωT)/ω and their derivatives in ω, with Taylor series near ω = 0
- * where the closed forms lose all precision.
- */
-function turnCoefficients(w: number, dt: number): { a: number; b: number; da: number; db: number } {
-  const wt = w * dt;
-  if (Math.abs(wt) < 1e-4) {
-    const t2 = dt * dt, t3 = t2 * dt;
-    return { a: dt - (w * w * t3) / 6, b: (w * t2) / 2, da: -(w * t3) / 3, db: t2 / 2 - (w * w * t2 * t2) / 8 };
-  }
-  const s = Math.sin(wt), c = Math.cos(wt);
-  return {
-    a: s / w,
-    b: (1 - c) / w,
-    da: (dt * c) / w - s / (w * w),
-    db: (dt * s) / w - (1 - c) / (w * w),
-  };
 }

@@ -1,4 +1,5 @@
 import type { MotionModel, StateSpace } from '../types.js';
+import { kinematicCovariance } from './kinematic-covariance.js';
 
 /**
  * Near-stationary (hover) model: velocity decays to zero with time constant tau (an
@@ -57,5 +58,14 @@ export class Hover implements MotionModel {
       Q[(d + i) * n + d + i] = qvv;
     }
     if (this.space.turnRate) Q[n * n - 1] = 1e-4 * dt;
+  }
+
+  predictCovariance(x: Float64Array, P: Float64Array, dt: number, scratch: Float64Array): void {
+    const n = this.space.n;
+    const e = Math.exp(-dt / this.tau);
+    kinematicCovariance(P, this.space, this.tau * (1 - e), e, scratch);
+    // Q is diagonal in blocks; reuse noise() into scratch and add.
+    this.noise(x, dt, scratch);
+    for (let k = 0; k < n * n; k++) P[k] += scratch[k];
   }
 }

@@ -1,0 +1,383 @@
+/**
+ * Exact JPDA marginal association probabilities for one cluster of tracks and measurements.
+ *
+ * Enumerating joint hypotheses is exponential, but most of them share structure: once tracks
+ * 0..t−1 have been assigned, the weight of all completions depends only on which of the
+ * measurements that tracks t..nT−1 can still use have been taken. That set (the "frontier":
+ * measurements gated by some earlier track and some later one) is usually tiny, so the
+ * hypothesis tree collapses into a layered graph whose nodes are (track index, used subset of
+ * the frontier) — Maskell's Efficient Hypothesis Management (EHM). A forward pass accumulates
+ * the weight of every prefix reaching a node, a backward pass the weight of every completion;
+ * a marginal is the sum over edges of forward · edge · backward. The cost is linear in the
+ * number of nodes instead of the number of joint hypotheses, and the answer is exact.
+ *
+ * When the graph would exceed a node budget (or a frontier exceeds 31 measurements, the width
+ * of the bitmask), the solver falls back to Fitzgerald's "cheap JPDA" so the caller always
+ * gets rows that are probabilities.
+ */
+
+/** Default bound on the number of EHM graph nodes (all levels together). */
+export const DEFAULT_MAX_HYPOTHESES = 20000;
+
+/** Width of the frontier bitmask: JS bit operations are 32-bit signed, keep the sign bit free. */
+const MAX_FRONTIER = 31;
+
+export class JpdaSolver {
+  /** Number of EHM nodes used by the last exact solve (diagnostic; 0 after a fallback). */
+  lastNodeCount = 0;
+
+  // Per-cluster tables, grown on demand and reused.
+  private gated = new Int32Array(0); // nT × nM: gated measurement indices of each track
+  private gatedCount = new Int32Array(0); // nT
+  private scale = new Float64Array(0); // nT: per-track normaliser, see marginals()
+  private firstUse = new Int32Array(0); // nM: first track gating m, or nT
+  private lastUse = new Int32Array(0); // nM: last track gating m, or −1
+  private pos = new Int32Array(0); // (nT+1) × nM: bit of m in frontier t, or −1
+  private members = new Int32Array(0); // (nT+1) × MAX_FRONTIER: frontier t's measurements
+  private frontierSize = new Int32Array(0); // nT+1
+  private levelStart = new Int32Array(0); // nT+2: first node of each level
+  private levelEdge = new Int32Array(0); // nT+1: first edge of each level
+  private colSum = new Float64Array(0); // nM, cheap JPDA only
+
+  // EHM graph.
+  private nodeKey = new Int32Array(256);
+  private nodeG = new Float64Array(256); // prefix (forward) weight
+  private nodeF = new Float64Array(256); // completion (backward) weight
+  private edges = new Int32Array(1024); // child node of each edge, in enumeration order
+
+  // Open-addressing hash of the level being built; a slot is live iff its stamp is current,
+  // so starting a level costs nothing instead of clearing the table.
+  private hKey = new Int32Array(512);
+  private hIdx = new Int32Array(512);
+  private hStamp = new Uint32Array(512);
+  private hMask = 511;
+  private stamp = 0;
+
+  /**
+   * Fills beta (nT × (nM+1), row t = [P(t missed), P(m=0 is t's), …]) with the JPDA marginals.
+   *
+   * @param lik nT × nM likelihood ratios (≥ 0, finite; 0 = outside the gate)
+   * @param missWeight nT weights of "track t missed" (1 − Pd·Pg), ≥ 0
+   * @param maxHypotheses bound on EHM graph nodes (states), not on joint hypotheses — the
+   *   graph is what costs time and memory
+   * @returns true when beta is exact; false when the bound was hit, a frontier was wider than
+   *   31 measurements, or no joint hypothesis has positive weight — beta then holds the cheap
+   *   JPDA approximation, whose rows still sum to one.
+   */
+  marginals(
+    lik: Float64Array, missWeight: Float64Array, nT: number, nM: number,
+    beta: Float64Array, maxHypotheses = DEFAULT_MAX_HYPOTHESES,
+  ): boolean {
+    const stride = nM + 1;
+    beta.fill(0, 0, nT * stride);
+    this.lastNodeCount = 0;
+    if (nT === 0) return true;
+    this.reserve(nT, nM);
+    const { gated, gatedCount, scale, firstUse, lastUse } = this;
+
+    // Every joint hypothesis takes exactly one term from each track's row, so dividing a row
+    // by a constant rescales all hypotheses alike: the marginals are unchanged, and products
+    // over many tracks can no longer overflow or underflow.
+    for (let m = 0; m < nM; m++) { firstUse[m] = nT; lastUse[m] = -1; }
+    for (let t = 0; t < nT; t++) {
+      let s = missWeight[t] > 0 ? missWeight[t] : 0;
+      let c = 0;
+      const row = t * nM;
+      for (let m = 0; m < nM; m++) {
+        const v = lik[row + m];
+        if (v > 0) {
+          gated[row + c++] = m;
+          if (v > s) s = v;
+          if (firstUse[m] === nT) firstUse[m] = t;
+          lastUse[m] = t;
+        }
+      }
+      gatedCount[t] = c;
+      if (!(s > 0) || !Number.isFinite(s)) return this.cheap(lik, missWeight, nT, nM, beta);
+      scale[t] = 1 / s;
+    }
+
+    if (nT === 1) {
+      // A lone track is plain PDA: no hypotheses to enumerate.
+      let sum = missWeight[0] > 0 ? missWeight[0] : 0;
+      beta[0] = sum;
+      for (let m = 0; m < nM; m++) {
+        const v = lik[m] > 0 ? lik[m] : 0;
+        beta[1 + m] = v;
+        sum += v;
+      }
+      for (let j = 0; j < stride; j++) beta[j] /= sum;
+      this.lastNodeCount = 2;
+      return true;
+    }
+
+    // Frontier of level t: measurements gated by a track before t and by one at or after t.
+    // Only they can distinguish two prefixes as far as the remaining tracks are concerned.
+    const { pos, members, frontierSize } = this;
+    for (let t = 0; t <= nT; t++) {
+      let c = 0;
+      const base = t * nM;
+      for (let m = 0; m < nM; m++) {
+        if (firstUse[m] < t && t <= lastUse[m]) {
+          if (c === MAX_FRONTIER) return this.cheap(lik, missWeight, nT, nM, beta);
+          members[t * MAX_FRONTIER + c] = m;
+          pos[base + m] = c++;
+        } else {
+          pos[base + m] = -1;
+        }
+      }
+      frontierSize[t] = c;
+    }
+
+    const maxNodes = Math.max(2, Math.floor(maxHypotheses));
+    if (!this.forward(lik, missWeight, nT, nM, maxNodes)) return this.cheap(lik, missWeight, nT, nM, beta);
+    const total = this.backward(lik, missWeight, nT, nM, beta);
+    if (!(total > 0) || !Number.isFinite(total)) return this.cheap(lik, missWeight, nT, nM, beta);
+
+    // Each row sums to the total weight in exact arithmetic; normalising by the row's own sum
+    // removes the rounding differences between rows. Dividing (not multiplying by 1/s) keeps a
+    // certain event exactly 1.
+    for (let t = 0; t < nT; t++) {
+      const o = t * stride;
+      let s = 0;
+      for (let j = 0; j < stride; j++) s += beta[o + j];
+      for (let j = 0; j < stride; j++) beta[o + j] /= s;
+    }
+    return true;
+  }
+
+  /** Builds the EHM graph level by level, accumulating prefix weights. False when over budget. */
+  private forward(lik: Float64Array, missWeight: Float64Array, nT: number, nM: number, maxNodes: number): boolean {
+    const { gated, gatedCount, scale, pos, members, frontierSize, levelStart, levelEdge } = this;
+    this.ensureNodes(1);
+    this.nodeKey[0] = 0;
+    this.nodeG[0] = 1;
+    let nodeCount = 1;
+    let edgeCount = 0;
+    levelStart[0] = 0;
+    for (let t = 0; t < nT; t++) {
+      const lo = levelStart[t], hi = nodeCount;
+      levelStart[t + 1] = hi;
+      levelEdge[t] = edgeCount;
+      this.newLevel();
+      const miss = missWeight[t] > 0 ? missWeight[t] * scale[t] : 0;
+      const cnt = gatedCount[t];
+      const grow = t * nM, posT = t * nM, posN = (t + 1) * nM;
+      const fs = frontierSize[t], memT = t * MAX_FRONTIER;
+      for (let node = lo; node < hi; node++) {
+        const key = this.nodeKey[node];
+        const g = this.nodeG[node];
+        // Re-express the used set in the next level's frontier.
+        let base = 0;
+        for (let b = 0; b < fs; b++) {
+          if ((key >>> b) & 1) {
+            const p = pos[posN + members[memT + b]];
+            if (p >= 0) base |= 1 << p;
+          }
+        }
+        this.ensureEdges(edgeCount + 1 + cnt);
+        if (miss > 0) {
+          const child = this.findOrAdd(base, nodeCount, levelStart[t + 1]);
+          if (child === nodeCount) {
+            if (nodeCount >= maxNodes) return false;
+            nodeCount++;
+          }
+          this.nodeG[child] += g * miss;
+          this.edges[edgeCount++] = child;
+        }
+        for (let c = 0; c < cnt; c++) {
+          const m = gated[grow + c];
+          const pt = pos[posT + m];
+          if (pt >= 0 && (key >>> pt) & 1) continue;
+          const pn = pos[posN + m];
+          const ck = pn >= 0 ? base | (1 << pn) : base;
+          const child = this.findOrAdd(ck, nodeCount, levelStart[t + 1]);
+          if (child === nodeCount) {
+            if (nodeCount >= maxNodes) return false;
+            nodeCount++;
+          }
+          this.nodeG[child] += g * lik[grow + m] * scale[t];
+          this.edges[edgeCount++] = child;
+        }
+      }
+    }
+    levelStart[nT + 1] = nodeCount;
+    levelEdge[nT] = edgeCount;
+    this.lastNodeCount = nodeCount;
+    return true;
+  }
+
+  /**
+   * Completion weights from the last level back, and in the same sweep the unnormalised
+   * marginals forward · edge · backward. Returns the total weight of all joint hypotheses.
+   */
+  private backward(lik: Float64Array, missWeight: Float64Array, nT: number, nM: number, beta: Float64Array): number {
+    const { gated, gatedCount, scale, pos, levelStart, levelEdge, nodeKey, nodeG, nodeF, edges } = this;
+    const stride = nM + 1;
+    // The last frontier is empty, so the last level has at most one node.
+    for (let node = levelStart[nT]; node < levelStart[nT + 1]; node++) nodeF[node] = 1;
+    for (let t = nT - 1; t >= 0; t--) {
+      const miss = missWeight[t] > 0 ? missWeight[t] * scale[t] : 0;
+      const cnt = gatedCount[t];
+      const grow = t * nM, posT = t * nM, brow = t * stride;
+      let e = levelEdge[t];
+      for (let node = levelStart[t]; node < levelStart[t + 1]; node++) {
+        const key = nodeKey[node];
+        const g = nodeG[node];
+        let f = 0;
+        if (miss > 0) {
+          const v = miss * nodeF[edges[e++]];
+          f += v;
+          beta[brow] += g * v;
+        }
+        for (let c = 0; c < cnt; c++) {
+          const m = gated[grow + c];
+          const pt = pos[posT + m];
+          if (pt >= 0 && (key >>> pt) & 1) continue;
+          const v = lik[grow + m] * scale[t] * nodeF[edges[e++]];
+          f += v;
+          beta[brow + 1 + m] += g * v;
+        }
+        nodeF[node] = f;
+      }
+    }
+    return nodeF[0];
+  }
+
+  /**
+   * Fitzgerald's cheap JPDA in likelihood-ratio form:
+   * β_tm = L_tm / (miss_t + Σ_m' L_tm' + Σ_t' L_t'm − L_tm). For one track it is exact PDA; a
+   * measurement that other tracks also claim is discounted. Each row's hit terms sum to at most
+   * Σ_m L_tm / (miss_t + Σ_m L_tm) ≤ 1, and the miss term takes the rest.
+   */
+  private cheap(lik: Float64Array, missWeight: Float64Array, nT: number, nM: number, beta: Float64Array): false {
+    this.lastNodeCount = 0;
+    if (this.colSum.length < nM) this.colSum = new Float64Array(nM);
+    const col = this.colSum;
+    const stride = nM + 1;
+    col.fill(0, 0, nM);
+    for (let t = 0; t < nT; t++) for (let m = 0; m < nM; m++) {
+      const v = lik[t * nM + m];
+      if (v > 0) col[m] += v;
+    }
+    for (let t = 0; t < nT; t++) {
+      const row = t * nM, o = t * stride;
+      const miss = missWeight[t] > 0 ? missWeight[t] : 0;
+      let G = 0;
+      for (let m = 0; m < nM; m++) if (lik[row + m] > 0) G += lik[row + m];
+      let hit = 0;
+      for (let m = 0; m < nM; m++) {
+        const v = lik[row + m];
+        let b = 0;
+        if (v > 0) {
+          const d = miss + G + col[m] - v;
+          b = d > 0 && Number.isFinite(d) ? v / d : 0;
+        }
+        beta[o + 1 + m] = b;
+        hit += b;
+      }
+      if (hit > 1) {
+        // Only rounding can push this over one; renormalise rather than go negative.
+        for (let m = 0; m < nM; m++) beta[o + 1 + m] /= hit;
+        hit = 1;
+      }
+      beta[o] = 1 - hit;
+    }
+    return false;
+  }
+
+  private reserve(nT: number, nM: number): void {
+    if (this.gated.length < nT * nM) this.gated = new Int32Array(nT * nM);
+    if (this.gatedCount.length < nT) {
+      this.gatedCount = new Int32Array(nT);
+      this.scale = new Float64Array(nT);
+    }
+    if (this.firstUse.length < nM) {
+      this.firstUse = new Int32Array(nM);
+      this.lastUse = new Int32Array(nM);
+    }
+    if (this.pos.length < (nT + 1) * nM) this.pos = new Int32Array((nT + 1) * nM);
+    if (this.members.length < (nT + 1) * MAX_FRONTIER) this.members = new Int32Array((nT + 1) * MAX_FRONTIER);
+    if (this.levelStart.length < nT + 2) {
+      this.levelStart = new Int32Array(nT + 2);
+      this.levelEdge = new Int32Array(nT + 1);
+      this.frontierSize = new Int32Array(nT + 1);
+    }
+  }
+
+  private ensureNodes(n: number): void {
+    if (this.nodeKey.length >= n) return;
+    let cap = this.nodeKey.length;
+    while (cap < n) cap *= 2;
+    const k = new Int32Array(cap), g = new Float64Array(cap), f = new Float64Array(cap);
+    k.set(this.nodeKey);
+    g.set(this.nodeG);
+    f.set(this.nodeF);
+    this.nodeKey = k;
+    this.nodeG = g;
+    this.nodeF = f;
+  }
+
+  private ensureEdges(n: number): void {
+    if (this.edges.length >= n) return;
+    let cap = this.edges.length;
+    while (cap < n) cap *= 2;
+    const e = new Int32Array(cap);
+    e.set(this.edges);
+    this.edges = e;
+  }
+
+  private newLevel(): void {
+    this.stamp = (this.stamp + 1) >>> 0;
+    if (this.stamp === 0) {
+      this.hStamp.fill(0);
+      this.stamp = 1;
+    }
+  }
+
+  /**
+   * Index of the node with `key` in the level that starts at `levelLo`; when absent, appends
+   * it as node `next` (weight 0) and returns `next` — the caller then counts it.
+   */
+  private findOrAdd(key: number, next: number, levelLo: number): number {
+    let h = hash(key) & this.hMask;
+    const stamp = this.stamp;
+    while (this.hStamp[h] === stamp) {
+      if (this.hKey[h] === key) return this.hIdx[h];
+      h = (h + 1) & this.hMask;
+    }
+    this.ensureNodes(next + 1);
+    this.nodeKey[next] = key;
+    this.nodeG[next] = 0;
+    this.hStamp[h] = stamp;
+    this.hKey[h] = key;
+    this.hIdx[h] = next;
+    // Keep the load factor ≤ 1/2 so probes stay short.
+    if ((next + 1 - levelLo) * 2 > this.hMask + 1) this.rehash(levelLo, next + 1);
+    return next;
+  }
+
+  /** Doubles the hash table and re-inserts the nodes of the current level. */
+  private rehash(lo: number, hi: number): void {
+    const cap = (this.hMask + 1) * 2;
+    this.hKey = new Int32Array(cap);
+    this.hIdx = new Int32Array(cap);
+    this.hStamp = new Uint32Array(cap);
+    this.hMask = cap - 1;
+    this.stamp = 1;
+    for (let node = lo; node < hi; node++) {
+      const key = this.nodeKey[node];
+      let h = hash(key) & this.hMask;
+      while (this.hStamp[h] === 1) h = (h + 1) & this.hMask;
+      this.hStamp[h] = 1;
+      this.hKey[h] = key;
+      this.hIdx[h] = node;
+    }
+  }
+}
+
+function hash(key: number): number {
+  let h = Math.imul(key ^ (key >>> 16), 0x45d9f3b);
+  h = Math.imul(h ^ (h >>> 16), 0x45d9f3b);
+  return (h ^ (h >>> 16)) >>> 0;
+}
