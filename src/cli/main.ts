@@ -1,8 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
 import { TRACKER_NAMES } from '../tracking/presets.js';
 import { loadScenario, scoreScenario, summary } from './evaluate-scenario.js';
-import { renderReport } from '../eval/report.js';
+import { renderReport, stoneSoupReference, type StoneSoupReference, type StoneSoupResults } from '../eval/report.js';
 
 function positiveNumber(v: string): number {
   const n = Number(v);
@@ -54,7 +55,7 @@ export function buildProgram(): Command {
     .action((file: string, opts: { tracker: string; json?: boolean; cutoff: number; order: number; report?: string }) => {
       const scored = scoreScenario(loadScenario(file), opts.tracker, opts.cutoff, opts.order);
       const s = summary(scored);
-      if (opts.report) writeFileSync(opts.report, reportFor(scored));
+      if (opts.report) writeFileSync(opts.report, reportFor(scored, file));
       if (opts.json) {
         process.stdout.write(JSON.stringify(s) + '\n');
         return;
@@ -85,8 +86,27 @@ export function buildProgram(): Command {
   return program;
 }
 
-function reportFor(scored: ReturnType<typeof scoreScenario>): string {
-  return renderReport({ scored });
+/** The HTML report, with Stone Soup's recorded result when stonesoup-results.json sits beside the scenario. */
+function reportFor(scored: ReturnType<typeof scoreScenario>, scenarioFile: string): string {
+  const resultsFile = join(dirname(scenarioFile), 'stonesoup-results.json');
+  let stoneSoup: StoneSoupReference | undefined;
+  if (existsSync(resultsFile)) {
+    stoneSoup = stoneSoupReference(JSON.parse(readFileSync(resultsFile, 'utf8')) as StoneSoupResults, scored.scenario.name);
+  }
+  return renderReport({
+    scenarioName: scored.scenario.name,
+    tracker: scored.trackerName,
+    area: scored.scenario.area,
+    truth: scored.scenario.truth,
+    tracks: scored.run.tracks,
+    evaluation: scored.evaluation,
+    t0: scored.scenario.t0,
+    scanInterval: scored.scenario.scan_interval,
+    numTracks: scored.run.tracks.length,
+    measurements: scored.run.measurements,
+    wallSeconds: scored.run.wallSeconds,
+    stoneSoup,
+  });
 }
 
 export async function main(argv: string[]): Promise<void> {

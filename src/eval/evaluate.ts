@@ -8,7 +8,7 @@ import { AssignmentSolver } from '../math/assignment.js';
 import { ContinuityCounter } from './continuity.js';
 import { DEFAULT_C, DEFAULT_P, gospa, packPositions } from './gospa.js';
 import { ospaFromGospa } from './ospa.js';
-import type { Scenario } from './scenario-types.js';
+import type { ScenarioMeasurementSource, ScenarioTruthSource } from './scenario-types.js';
 
 /** A labelled 2-D position: a truth target (id = target id) or an estimate (id = track id). */
 export interface LabelledPoint {
@@ -123,7 +123,7 @@ export function evaluateRun(truthPerScan: PointsPerScan, estimatesPerScan: Point
 }
 
 /** Scan index of time t, or throws when t is not (within 1e-6 scan) on the scan grid. */
-function scanIndex(scenario: Scenario, t: number, what: string): number {
+function scanIndex(scenario: ScenarioTruthSource, t: number, what: string): number {
   const dt = scenario.scan_interval;
   const k = Math.round((t - scenario.t0) / dt);
   if (Math.abs(scenario.t0 + k * dt - t) > 1e-6 * dt || k < 0 || k >= scenario.num_scans) {
@@ -137,7 +137,7 @@ function scanIndex(scenario: Scenario, t: number, what: string): number {
  * (x, y). States are matched to scans by time (not by position in `states`), so a file whose
  * states skip scans is still read correctly.
  */
-export function truthPerScanFromScenario(scenario: Scenario): LabelledPoint[][] {
+export function truthPerScanFromScenario(scenario: ScenarioTruthSource): LabelledPoint[][] {
   const out: LabelledPoint[][] = Array.from({ length: scenario.num_scans }, () => []);
   for (const tr of scenario.truth) {
     for (const s of tr.states) {
@@ -154,16 +154,20 @@ export function truthPerScanFromScenario(scenario: Scenario): LabelledPoint[][] 
  * which a tracker must never do; it exists only to reproduce Stone Soup's measurement-noise floor.
  * Cartesian sensors only (range-bearing measurements are not positions).
  */
-export function rawOracleFromScenario(scenario: Scenario): LabelledPoint[][] {
+export function rawOracleFromScenario(scenario: ScenarioMeasurementSource): LabelledPoint[][] {
   const types = new Map(scenario.sensors.map((s) => [s.id, s.type] as const));
   const out: LabelledPoint[][] = Array.from({ length: scenario.num_scans }, () => []);
   for (const scan of scenario.scans) {
     if (types.get(scan.sensor) !== 'cartesian') {
       throw new RangeError(`rawOracleFromScenario: scan ${scan.k} is from non-Cartesian sensor ${scan.sensor}`);
     }
+    const origin = scan.origin;
+    if (!origin || origin.length !== scan.z.length) {
+      throw new RangeError(`rawOracleFromScenario: scan ${scan.k} has no origin label per measurement`);
+    }
     const k = scanIndex(scenario, scan.t, `scan ${scan.k}`);
     for (let i = 0; i < scan.z.length; i++) {
-      if (scan.origin[i] !== -1) out[k].push({ id: scan.origin[i], x: scan.z[i][0], y: scan.z[i][1] });
+      if (origin[i] !== -1) out[k].push({ id: origin[i], x: scan.z[i][0], y: scan.z[i][1] });
     }
   }
   return out;

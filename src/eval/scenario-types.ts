@@ -74,3 +74,28 @@ export interface Scenario {
   truth: ScenarioTruth[];
   scans: ScenarioScan[];
 }
+
+/**
+ * The part of a scenario that truth extraction reads. Structural and read-only on purpose, so a
+ * scenario typed elsewhere (e.g. inferred from a zod schema with optional fields and
+ * `number[][]` rows) can be passed without conversion.
+ */
+export interface ScenarioTruthSource {
+  name: string;
+  t0: number;
+  scan_interval: number;
+  num_scans: number;
+  truth: ReadonlyArray<{ id: number; states: ReadonlyArray<ReadonlyArray<number>> }>;
+}
+
+/** The part of a scenario that the raw-oracle floor reads (needs the ground-truth `origin`). */
+export interface ScenarioMeasurementSource extends ScenarioTruthSource {
+  sensors: ReadonlyArray<{ id: string; type: string }>;
+  scans: ReadonlyArray<{
+    k: number;
+    t: number;
+    sensor: string;
+    z: ReadonlyArray<ReadonlyArray<number>>;
+    origin?: ReadonlyArray<number>;
+  }>;
+}

@@ -23,13 +23,17 @@ const E2_A = WGS84_E2 * WGS84_A_M;
 const EP2_B = WGS84_EP2 * WGS84_B_M;
 
 /**
- * Bowring's update converges cubically, so two passes already reach ~1e-16 rad for terrestrial
- * and LEO heights; the cap only guards against a pathological input that oscillates in the last
- * bit and would otherwise never meet the tolerance.
+ * One Bowring pass from the starting guess below leaves ≤ 1e-9 rad at 1000 km height (≤ 1e-13 rad
+ * near the surface) and the second reaches roundoff, so the loop normally ends after 2–3 passes.
+ * The cap only guards against a value that keeps flipping its last bit.
  */
 const MAX_ITERATIONS = 8;
-/** Change in sin/cos of the reduced latitude below which further passes cannot move a result by 1 nm. */
-const CONVERGENCE_TOL = 1e-16;
+/**
+ * A few ulps of a unit vector (≈ 6 nm at the Earth's surface). Because each pass shrinks the
+ * error by orders of magnitude, a step this small means the previous answer was already exact;
+ * a tighter tolerance would just spin on last-bit flips.
+ */
+const CONVERGENCE_TOL = 1e-15;
 
 /**
  * Prime-vertical radius of curvature N(φ) = a / √(1 − e² sin²φ), m.
@@ -94,8 +98,8 @@ export function ecefToGeodetic(x: number, y: number, z: number, out: Float64Arra
   const p = Math.hypot(x, y);
 
   // Reduced latitude β is carried as an un-normalised (cos, sin) pair to avoid trig in the loop.
-  // Starting from the geocentric direction scaled by (1 − f) puts β within ~1e-3 rad of the
-  // answer even at 1000 km height, which is what makes two or three passes enough.
+  // Start from tan β = z / ((1 − f) p), exact for a point on the surface, so the first pass is
+  // already close even at 1000 km height.
   let cb = ONE_MINUS_F * p;
   let sb = z;
   let norm = Math.hypot(cb, sb);

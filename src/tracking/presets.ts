@@ -41,7 +41,7 @@ function immDesign(dims: 2 | 3, filter: 'ekf' | 'ukf' = 'ekf'): ImmDesign {
   return new ImmDesign(
     [
       { motion: new ConstantVelocity(space, 0.1, 0.1, 1e-4), sojournS: 15, initial: 0.6 },
-      { motion: new CoordinatedTurn(space, 0.1, 1e-3), sojournS: 8, initial: 0.3 },
+      { motion: new CoordinatedTurn(space, 0.1, 0.01), sojournS: 8, initial: 0.3 },
       { motion: new Hover(space, 2, 0.1), sojournS: 15, initial: 0.1 },
     ],
     filter === 'ekf' ? new ExtendedKalmanFilter() : new UnscentedKalmanFilter(),

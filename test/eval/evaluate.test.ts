@@ -53,9 +53,11 @@ describe('evaluateRun', () => {
     expect(() => truthPerScanFromScenario(sc)).toThrow(/not a scan time/);
   });
 
-  it('refuses a raw oracle from a range-bearing sensor', () => {
+  it('refuses a raw oracle from a range-bearing sensor or without origin labels', () => {
     const sc = tinyScenario();
     sc.sensors[0].type = 'range_bearing';
     expect(() => rawOracleFromScenario(sc)).toThrow(RangeError);
+    const { origin: _dropped, ...unlabelled } = tinyScenario().scans[0];
+    expect(() => rawOracleFromScenario({ ...tinyScenario(), scans: [unlabelled] })).toThrow(/origin/);
   });
 });

@@ -2,7 +2,8 @@ import type { TrackerConfig } from '../config.js';
 import { BearingOnly } from '../measurement/bearing.js';
 import type { Scan } from '../scan.js';
 import type { SensorSpec } from '../sensor.js';
-import { triangulate } from './triangulate.js';
+import { inCoverage } from '../sensor.js';
+import { triangulate, type TriangulationResult } from './triangulate.js';
 
 interface PendingBearing {
   sensor: number;
@@ -34,6 +35,7 @@ export class BearingInitiator {
   private readonly el = new Float64Array(2);
   private readonly sAz = new Float64Array(2);
   private readonly sEl = new Float64Array(2);
+  private readonly result: TriangulationResult = { dims: 2, chi2: 0, dof: 0, maxIntersectionAngle: 0, rejection: null };
 
   constructor(
     private readonly sensors: SensorSpec[],
@@ -69,15 +71,18 @@ export class BearingInitiator {
       const fresh = pending[a];
       if (!fresh.fresh) continue;
       fresh.fresh = false;
-      let best = -1, bestResidual = this.config.triangulationMaxResidual;
+      // Best partner: the most consistent pair (χ² of the angle residuals), then the widest angle.
+      let best = -1, bestScore = Infinity;
       let bestFix: BearingFix | null = null;
       for (let b = 0; b < pending.length; b++) {
         const other = pending[b];
         if (b === a || other.sensor === fresh.sensor || other.fresh) continue;
         const fix = this.intersect(fresh, other);
-        if (fix && fix.residual <= bestResidual) {
+        if (!fix || fix.chi2 > this.config.triangulationMaxResidual) continue;
+        const score = fix.chi2 - fix.angle;
+        if (score < bestScore) {
           best = b;
-          bestResidual = fix.residual;
+          bestScore = score;
           bestFix = fix;
         }
       }
@@ -92,7 +97,7 @@ export class BearingInitiator {
     return this.fixes;
   }
 
-  private intersect(p: PendingBearing, q: PendingBearing): (BearingFix & { residual: number }) | null {
+  private intersect(p: PendingBearing, q: PendingBearing): (BearingFix & { chi2: number; angle: number }) | null {
     const mp = this.sensors[p.sensor].model as BearingOnly, mq = this.sensors[q.sensor].model as BearingOnly;
     this.sensorPos.set(mp.sensorPosition, 0);
     this.sensorPos.set(mq.sensorPosition, 3);
@@ -103,8 +108,11 @@ export class BearingInitiator {
     const d = this.dims;
     const position = new Float64Array(d), covariance = new Float64Array(d * d);
     const three = d === 3;
-    const result = triangulate(this.sensorPos, this.az, three ? this.el : null, this.sAz, three ? this.sEl : null, 2, position, covariance);
+    const result = triangulate(this.sensorPos, this.az, three ? this.el : null, this.sAz, three ? this.sEl : null, 2, position, covariance, undefined, this.result);
     if (!result) return null;
-    return { position, covariance, residual: result.residual };
+    // Rays that meet beyond either sensor's reach belong to different objects.
+    const { coverage: cp } = this.sensors[p.sensor], { coverage: cq } = this.sensors[q.sensor];
+    if (!inCoverage(cp, position[0], position[1]) || !inCoverage(cq, position[0], position[1])) return null;
+    return { position, covariance, chi2: result.chi2, angle: result.maxIntersectionAngle };
   }
 }
