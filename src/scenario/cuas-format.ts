@@ -73,7 +73,7 @@ export function parseScenario(text: string, source = 'scenario'): CuasScenario {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not JSON (${(err as Error).message})`);
+    throw new Error(`${source}: not JSON (${(err as Error).message})`, { cause: err });
   }
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) {

@@ -1,7 +1,7 @@
 import type { GaussianFilter, MeasurementModel, MotionModel, StateSpace } from '../types.js';
 import { MeasurementPrediction } from '../types.js';
 import { innovation, kalmanUpdate, logGaussian, pdaUpdate, UpdateWorkspace } from './update.js';
-import { quadForm, symmetrize } from '../../math/linalg.js';
+import { quadForm } from '../../math/linalg.js';
 
 /**
  * What a track carries to estimate its state: either one Gaussian under one motion model, or an

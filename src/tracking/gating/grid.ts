@@ -24,8 +24,6 @@ export class PositionGrid {
       this.keysY = new Int32Array(cap);
       this.heads = new Int32Array(cap);
       this.used = new Uint8Array(cap);
-    } else {
-      cap = this.capacity;
     }
     this.used.fill(0);
     if (this.next.length < count) this.next = new Int32Array(Math.max(count, 2 * this.next.length));
