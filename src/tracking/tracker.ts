@@ -177,7 +177,7 @@ export class Tracker {
       }
       any = true;
       const R = this.detectionR(scan, sensor, i);
-      if (sensor.model.toPosition(scan.z.subarray(i * m, i * m + m), R, 2, this.pos, this.posCov)) {
+      if (sensor.model.toPosition(scan.z, i * m, R, 2, this.pos, this.posCov)) {
         this.posX[i] = this.pos[0];
         this.posY[i] = this.pos[1];
       } else {
@@ -203,7 +203,7 @@ export class Tracker {
         const pred = t.prediction(m);
         // Gate half-width in position: √γ times the largest position spread (trace bounds it).
         let spread = P[0] + P[n + 1];
-        if (sensor.model.toPosition(pred.zhat, sensor.R, 2, this.pos, this.posCov)) spread += this.posCov[0] + this.posCov[3];
+        if (sensor.model.toPosition(pred.zhat, 0, sensor.R, 2, this.pos, this.posCov)) spread += this.posCov[0] + this.posCov[3];
         const radius = 1.1 * Math.sqrt(gamma * spread);
         found = this.grid.query(x[0], x[1], radius, GRID_MAX_CELLS, this.candidates);
       }
@@ -522,7 +522,7 @@ export class Tracker {
         continue;
       }
       const R = this.detectionR(scan, sensor, i);
-      if (!sensor.model.toPosition(scan.z.subarray(i * m, i * m + m), R, this.dims, this.pos, this.posCov)) continue;
+      if (!sensor.model.toPosition(scan.z, i * m, R, this.dims, this.pos, this.posCov)) continue;
       this.startTrack(scan, this.pos, this.posCov, scan.identity?.[i] ?? null);
     }
     for (const fix of this.bearings.drain(scan.timeMs)) this.startTrack(scan, fix.position, fix.covariance, null);
@@ -592,7 +592,7 @@ export class Tracker {
     const m = sensor.model.m;
     for (let i = 0; i < scan.count && k < 16; i++) {
       if (Number.isNaN(this.posX[i])) continue;
-      sensor.model.toPosition(scan.z.subarray(i * m, i * m + m), this.detectionR(scan, sensor, i), 2, this.pos, this.posCov);
+      sensor.model.toPosition(scan.z, i * m, this.detectionR(scan, sensor, i), 2, this.pos, this.posCov);
       sum += this.posCov[0] + this.posCov[3];
       k++;
     }

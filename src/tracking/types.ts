@@ -65,7 +65,7 @@ export interface MeasurementModel {
    * (dims×dims), for track initiation and the gating grid. Returns false when the
    * measurement alone does not fix a position (a bearing).
    */
-  toPosition(z: Float64Array, R: Float64Array, dims: 2 | 3, pos: Float64Array, cov: Float64Array): boolean;
+  toPosition(z: Float64Array, zOffset: number, R: Float64Array, dims: 2 | 3, pos: Float64Array, cov: Float64Array): boolean;
 }
 
 /** The predicted measurement of one track for one measurement model: what gating needs. */

@@ -21,6 +21,8 @@ export const DEFAULT_MAX_HYPOTHESES = 20000;
 
 /** Width of the frontier bitmask: JS bit operations are 32-bit signed, keep the sign bit free. */
 const MAX_FRONTIER = 31;
+/** Frontiers up to this width use a direct-address table (2^14 slots, 128 kB) instead of a hash. */
+const DIRECT_BITS = 14;
 
 export class JpdaSolver {
   /** Number of EHM nodes used by the last exact solve (diagnostic; 0 after a fallback). */
@@ -44,6 +46,8 @@ export class JpdaSolver {
   private nodeG = new Float64Array(256); // prefix (forward) weight
   private nodeF = new Float64Array(256); // completion (backward) weight
   private edges = new Int32Array(1024); // child node of each edge, in enumeration order
+  private nodeCount = 0;
+  private edgeCount = 0;
 
   // Open-addressing hash of the level being built; a slot is live iff its stamp is current,
   // so starting a level costs nothing instead of clearing the table.
@@ -52,6 +56,9 @@ export class JpdaSolver {
   private hStamp = new Uint32Array(512);
   private hMask = 511;
   private stamp = 0;
+  // Direct-address table for levels whose next frontier has ≤ DIRECT_BITS measurements.
+  private dIdx = new Int32Array(0);
+  private dStamp = new Uint32Array(0);
 
   /**
    * Fills beta (nT × (nM+1), row t = [P(t missed), P(m=0 is t's), …]) with the JPDA marginals.
@@ -148,62 +155,82 @@ export class JpdaSolver {
 
   /** Builds the EHM graph level by level, accumulating prefix weights. False when over budget. */
   private forward(lik: Float64Array, missWeight: Float64Array, nT: number, nM: number, maxNodes: number): boolean {
-    const { gated, gatedCount, scale, pos, members, frontierSize, levelStart, levelEdge } = this;
     this.ensureNodes(1);
     this.nodeKey[0] = 0;
     this.nodeG[0] = 1;
-    let nodeCount = 1;
-    let edgeCount = 0;
-    levelStart[0] = 0;
+    this.nodeCount = 1;
+    this.edgeCount = 0;
+    this.levelStart[0] = 0;
+    // One call per level rather than one long loop nest: V8 then optimises a function it has
+    // seen run to completion, instead of on-stack-replacing a loop whose tail it has never
+    // executed (which deoptimises again and again and ends up unoptimised).
     for (let t = 0; t < nT; t++) {
-      const lo = levelStart[t], hi = nodeCount;
-      levelStart[t + 1] = hi;
-      levelEdge[t] = edgeCount;
+      this.levelStart[t + 1] = this.nodeCount;
+      this.levelEdge[t] = this.edgeCount;
       this.newLevel();
-      const miss = missWeight[t] > 0 ? missWeight[t] * scale[t] : 0;
-      const cnt = gatedCount[t];
-      const grow = t * nM, posT = t * nM, posN = (t + 1) * nM;
-      const fs = frontierSize[t], memT = t * MAX_FRONTIER;
-      for (let node = lo; node < hi; node++) {
-        const key = this.nodeKey[node];
-        const g = this.nodeG[node];
-        // Re-express the used set in the next level's frontier.
-        let base = 0;
-        for (let b = 0; b < fs; b++) {
-          if ((key >>> b) & 1) {
-            const p = pos[posN + members[memT + b]];
-            if (p >= 0) base |= 1 << p;
-          }
-        }
-        this.ensureEdges(edgeCount + 1 + cnt);
-        if (miss > 0) {
-          const child = this.findOrAdd(base, nodeCount, levelStart[t + 1]);
-          if (child === nodeCount) {
-            if (nodeCount >= maxNodes) return false;
-            nodeCount++;
-          }
-          this.nodeG[child] += g * miss;
-          this.edges[edgeCount++] = child;
-        }
-        for (let c = 0; c < cnt; c++) {
-          const m = gated[grow + c];
-          const pt = pos[posT + m];
-          if (pt >= 0 && (key >>> pt) & 1) continue;
-          const pn = pos[posN + m];
-          const ck = pn >= 0 ? base | (1 << pn) : base;
-          const child = this.findOrAdd(ck, nodeCount, levelStart[t + 1]);
-          if (child === nodeCount) {
-            if (nodeCount >= maxNodes) return false;
-            nodeCount++;
-          }
-          this.nodeG[child] += g * lik[grow + m] * scale[t];
-          this.edges[edgeCount++] = child;
+      if (!this.expand(t, lik, missWeight, nM, maxNodes)) return false;
+    }
+    this.levelStart[nT + 1] = this.nodeCount;
+    this.levelEdge[nT] = this.edgeCount;
+    this.lastNodeCount = this.nodeCount;
+    return true;
+  }
+
+  /** Children of every node of level t. */
+  private expand(t: number, lik: Float64Array, missWeight: Float64Array, nM: number, maxNodes: number): boolean {
+    const { gated, pos, members } = this;
+    const lo = this.levelStart[t], hi = this.levelStart[t + 1];
+    const scale = this.scale[t];
+    const miss = missWeight[t] > 0 ? missWeight[t] * scale : 0;
+    const cnt = this.gatedCount[t];
+    const row = t * nM, posN = row + nM;
+    const fs = this.frontierSize[t], memT = t * MAX_FRONTIER;
+    let nodeCount = this.nodeCount, edgeCount = this.edgeCount;
+    // A narrow next frontier indexes its subsets directly: no hashing, no probing.
+    const direct = this.frontierSize[t + 1] <= DIRECT_BITS;
+    if (direct && this.dIdx.length === 0) {
+      this.dIdx = new Int32Array(1 << DIRECT_BITS);
+      this.dStamp = new Uint32Array(1 << DIRECT_BITS);
+    }
+    this.ensureEdges(edgeCount + (hi - lo) * (1 + cnt));
+    const edges = this.edges;
+    for (let node = lo; node < hi; node++) {
+      const key = this.nodeKey[node];
+      const g = this.nodeG[node];
+      // Re-express the used set in the next level's frontier.
+      let base = 0;
+      for (let b = 0; b < fs; b++) {
+        if ((key >>> b) & 1) {
+          const p = pos[posN + members[memT + b]];
+          if (p >= 0) base |= 1 << p;
         }
       }
+      if (miss > 0) {
+        const child = direct ? this.findOrAddDirect(base, nodeCount) : this.findOrAdd(base, nodeCount, hi);
+        if (child === nodeCount) {
+          if (nodeCount >= maxNodes) return false;
+          nodeCount++;
+        }
+        this.nodeG[child] += g * miss;
+        edges[edgeCount++] = child;
+      }
+      for (let c = 0; c < cnt; c++) {
+        const m = gated[row + c];
+        const pt = pos[row + m];
+        if (pt >= 0 && (key >>> pt) & 1) continue;
+        const pn = pos[posN + m];
+        const ck = pn >= 0 ? base | (1 << pn) : base;
+        const child = direct ? this.findOrAddDirect(ck, nodeCount) : this.findOrAdd(ck, nodeCount, hi);
+        if (child === nodeCount) {
+          if (nodeCount >= maxNodes) return false;
+          nodeCount++;
+        }
+        this.nodeG[child] += g * lik[row + m] * scale;
+        edges[edgeCount++] = child;
+      }
     }
-    levelStart[nT + 1] = nodeCount;
-    levelEdge[nT] = edgeCount;
-    this.lastNodeCount = nodeCount;
+    this.nodeCount = nodeCount;
+    this.edgeCount = edgeCount;
     return true;
   }
 
@@ -212,36 +239,40 @@ export class JpdaSolver {
    * marginals forward · edge · backward. Returns the total weight of all joint hypotheses.
    */
   private backward(lik: Float64Array, missWeight: Float64Array, nT: number, nM: number, beta: Float64Array): number {
-    const { gated, gatedCount, scale, pos, levelStart, levelEdge, nodeKey, nodeG, nodeF, edges } = this;
-    const stride = nM + 1;
     // The last frontier is empty, so the last level has at most one node.
-    for (let node = levelStart[nT]; node < levelStart[nT + 1]; node++) nodeF[node] = 1;
-    for (let t = nT - 1; t >= 0; t--) {
-      const miss = missWeight[t] > 0 ? missWeight[t] * scale[t] : 0;
-      const cnt = gatedCount[t];
-      const grow = t * nM, posT = t * nM, brow = t * stride;
-      let e = levelEdge[t];
-      for (let node = levelStart[t]; node < levelStart[t + 1]; node++) {
-        const key = nodeKey[node];
-        const g = nodeG[node];
-        let f = 0;
-        if (miss > 0) {
-          const v = miss * nodeF[edges[e++]];
-          f += v;
-          beta[brow] += g * v;
-        }
-        for (let c = 0; c < cnt; c++) {
-          const m = gated[grow + c];
-          const pt = pos[posT + m];
-          if (pt >= 0 && (key >>> pt) & 1) continue;
-          const v = lik[grow + m] * scale[t] * nodeF[edges[e++]];
-          f += v;
-          beta[brow + 1 + m] += g * v;
-        }
-        nodeF[node] = f;
+    for (let node = this.levelStart[nT]; node < this.levelStart[nT + 1]; node++) this.nodeF[node] = 1;
+    for (let t = nT - 1; t >= 0; t--) this.collapse(t, lik, missWeight, nM, beta);
+    return this.nodeF[0];
+  }
+
+  /** Completion weights of level t's nodes from level t+1's, and track t's marginals. */
+  private collapse(t: number, lik: Float64Array, missWeight: Float64Array, nM: number, beta: Float64Array): void {
+    const { gated, pos, nodeKey, nodeG, nodeF, edges } = this;
+    const scale = this.scale[t];
+    const miss = missWeight[t] > 0 ? missWeight[t] * scale : 0;
+    const cnt = this.gatedCount[t];
+    const row = t * nM, brow = t * (nM + 1);
+    let e = this.levelEdge[t];
+    const hi = this.levelStart[t + 1];
+    for (let node = this.levelStart[t]; node < hi; node++) {
+      const key = nodeKey[node];
+      const g = nodeG[node];
+      let f = 0;
+      if (miss > 0) {
+        const v = miss * nodeF[edges[e++]];
+        f += v;
+        beta[brow] += g * v;
       }
+      for (let c = 0; c < cnt; c++) {
+        const m = gated[row + c];
+        const pt = pos[row + m];
+        if (pt >= 0 && (key >>> pt) & 1) continue;
+        const v = lik[row + m] * scale * nodeF[edges[e++]];
+        f += v;
+        beta[brow + 1 + m] += g * v;
+      }
+      nodeF[node] = f;
     }
-    return nodeF[0];
   }
 
   /**
@@ -331,8 +362,20 @@ export class JpdaSolver {
     this.stamp = (this.stamp + 1) >>> 0;
     if (this.stamp === 0) {
       this.hStamp.fill(0);
+      this.dStamp.fill(0);
       this.stamp = 1;
     }
+  }
+
+  /** findOrAdd for a narrow frontier: the key is the slot. Shares the hash's level stamp. */
+  private findOrAddDirect(key: number, next: number): number {
+    if (this.dStamp[key] === this.stamp) return this.dIdx[key];
+    this.ensureNodes(next + 1);
+    this.nodeKey[next] = key;
+    this.nodeG[next] = 0;
+    this.dStamp[key] = this.stamp;
+    this.dIdx[key] = next;
+    return next;
   }
 
   /**
@@ -364,12 +407,12 @@ export class JpdaSolver {
     this.hIdx = new Int32Array(cap);
     this.hStamp = new Uint32Array(cap);
     this.hMask = cap - 1;
-    this.stamp = 1;
+    const stamp = this.stamp;
     for (let node = lo; node < hi; node++) {
       const key = this.nodeKey[node];
       let h = hash(key) & this.hMask;
-      while (this.hStamp[h] === 1) h = (h + 1) & this.hMask;
-      this.hStamp[h] = 1;
+      while (this.hStamp[h] === stamp) h = (h + 1) & this.hMask;
+      this.hStamp[h] = stamp;
       this.hKey[h] = key;
       this.hIdx[h] = node;
     }

@@ -204,32 +204,33 @@ class ImmEstimator implements TrackEstimator {
       for (let i = 0; i < r; i++) mixW[i * r + j] = s > 0 ? (pi[i * r + j] * mu[i]) / s : 0;
     }
     // Mixed initial condition of every mode, from the not-yet-overwritten mode estimates.
+    const xs = this.xs, Ps = this.Ps;
     for (let j = 0; j < r; j++) {
       const xo = j * n, Po = j * nn;
       for (let a = 0; a < n; a++) {
         let v = 0;
-        for (let i = 0; i < r; i++) v += mixW[i * r + j] * this.xs[i][a];
+        for (let i = 0; i < r; i++) v += mixW[i * r + j] * xs[i][a];
         mixX[xo + a] = v;
       }
-      for (let k = 0; k < nn; k++) mixP[Po + k] = 0;
+      mixP.fill(0, Po, Po + nn);
       for (let i = 0; i < r; i++) {
         const w = mixW[i * r + j];
         if (w < 1e-12) continue;
-        const xi = this.xs[i], Pi = this.Ps[i];
+        const xi = xs[i], Pi = Ps[i];
         for (let a = 0; a < n; a++) {
           const da = xi[a] - mixX[xo + a];
-          for (let b = a; b < n; b++) {
-            mixP[Po + a * n + b] += w * (Pi[a * n + b] + da * (xi[b] - mixX[xo + b]));
-          }
+          const row = Po + a * n;
+          for (let b = a; b < n; b++) mixP[row + b] += w * (Pi[a * n + b] + da * (xi[b] - mixX[xo + b]));
         }
       }
       for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) mixP[Po + b * n + a] = mixP[Po + a * n + b];
     }
+    const filter = d.filter, modes = d.modes;
     for (let j = 0; j < r; j++) {
-      const xj = this.xs[j], Pj = this.Ps[j];
+      const xj = xs[j], Pj = Ps[j];
       for (let a = 0; a < n; a++) xj[a] = mixX[j * n + a];
       for (let k = 0; k < nn; k++) Pj[k] = mixP[j * nn + k];
-      d.filter.predict(xj, Pj, d.modes[j].motion, dt);
+      filter.predict(xj, Pj, modes[j].motion, dt);
       mu[j] = c[j];
     }
     this.combine();

@@ -25,11 +25,11 @@ export class CartesianPosition implements MeasurementModel {
     for (let i = 0; i < this.m; i++) H[i * n + i] = 1;
   }
 
-  toPosition(z: Float64Array, R: Float64Array, dims: 2 | 3, pos: Float64Array, cov: Float64Array): boolean {
+  toPosition(z: Float64Array, zOffset: number, R: Float64Array, dims: 2 | 3, pos: Float64Array, cov: Float64Array): boolean {
     const m = this.m;
     if (dims > m) return false;
     for (let i = 0; i < dims; i++) {
-      pos[i] = z[i];
+      pos[i] = z[zOffset + i];
       for (let j = 0; j < dims; j++) cov[i * dims + j] = R[i * m + j];
     }
     return true;

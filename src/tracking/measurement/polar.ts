@@ -86,10 +86,10 @@ export class PolarRadar implements MeasurementModel {
     }
   }
 
-  toPosition(z: Float64Array, R: Float64Array, dims: 2 | 3, pos: Float64Array, cov: Float64Array): boolean {
+  toPosition(z: Float64Array, zOffset: number, R: Float64Array, dims: 2 | 3, pos: Float64Array, cov: Float64Array): boolean {
     const m = this.m;
-    const r = z[0], az = z[1];
-    const el = this.hasElevation ? z[2] : 0;
+    const r = z[zOffset], az = z[zOffset + 1];
+    const el = this.hasElevation ? z[zOffset + 2] : 0;
     if (dims === 3 && !this.hasElevation) return false;
     const ce = Math.cos(el), se = Math.sin(el), ca = Math.cos(az), sa = Math.sin(az);
     const rh = r * ce;
