@@ -27,10 +27,11 @@ export interface UkfOptions {
  * up to n = 9, so the covariances are sums of positive semi-definite terms. For parameter
  * choices that make Wc₀ negative (e.g. the small-α scaled UKF) the covariances are taken about
  * the centre point instead — Σᵢ≥₁ Wᵢ (Yᵢ − Y₀)(Yᵢ − Y₀)ᵀ, Julier's modified form — which is
- * positive semi-definite by construction and still exact for linear models.
+ * positive semi-definite by construction and still exact for linear models. (Very small α
+ * also costs precision: the points differ from x by α·σ, so about −2·log₁₀α digits cancel.)
  *
  * Measurement angles (model.isAngle) are averaged as deviations from the centre point's angle,
- * each wrapped to (−π, π], so points straddling ±π average to the right side of the circle;
+ * each wrapped to [−π, π), so points straddling ±π average to the right side of the circle;
  * residuals are wrapped likewise.
  *
  * Scratch buffers are owned by the instance: one filter serves every track without allocating.
@@ -129,8 +130,8 @@ export class UnscentedKalmanFilter implements GaussianFilter {
       if (isAngle[a]) {
         const ref = Z[a];
         let s = 0;
-        for (let i = 1; i < pts; i++) s += wrapAngle(Z[i * M + a] - ref);
-        zhat[a] = wrapAngle(ref + this.wi * s);
+        for (let i = 1; i < pts; i++) s += wrap(Z[i * M + a] - ref);
+        zhat[a] = wrap(ref + this.wi * s);
       } else {
         let s = this.wm0 * Z[a];
         for (let i = 1; i < pts; i++) s += this.wi * Z[i * M + a];
@@ -139,7 +140,7 @@ export class UnscentedKalmanFilter implements GaussianFilter {
     }
     for (let a = 0; a < m; a++) {
       const ref = this.centred ? zhat[a] : Z[a];
-      if (isAngle[a]) for (let i = 0; i < pts; i++) Z[i * M + a] = wrapAngle(Z[i * M + a] - ref);
+      if (isAngle[a]) for (let i = 0; i < pts; i++) Z[i * M + a] = wrap(Z[i * M + a] - ref);
       else for (let i = 0; i < pts; i++) Z[i * M + a] -= ref;
     }
     // The sigma points' weighted mean is x exactly, and χ₀ = x, so both forms use χᵢ − x.
@@ -244,4 +245,12 @@ export class UnscentedKalmanFilter implements GaussianFilter {
       }
     }
   }
+}
+
+/**
+ * wrapAngle with the common in-range case kept local: the call out (rare) is the only place a
+ * non-inlined double return would be boxed on the heap.
+ */
+function wrap(a: number): number {
+  return a >= -Math.PI && a < Math.PI ? a : wrapAngle(a);
 }

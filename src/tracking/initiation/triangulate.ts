@@ -7,15 +7,19 @@
  *
  * Why this weighting: the distance from a point p to the measured ray, along the ray's
  * horizontal normal e_az = (cos az, −sin az, 0), is exactly r_h·sin(Δaz) (r_h the horizontal
- * range, Δaz the azimuth error); along the vertical normal e_el it is r·sin(Δel). Weighting the
+ * range, Δaz the azimuth error); along the vertical normal e_el it is r·sin(Δel) to first
+ * order. Weighting the
  * squared normal distances by 1/(r_h·σ_az)² and 1/(r·σ_el)² therefore minimises
  * Σ sin²(Δangle)/σ² — the maximum-likelihood criterion to first order — while staying a
  * linear problem, and the normal matrix Σ e eᵀ/(r σ)² is exactly the Fisher information of the
  * angle measurements at p, so its inverse is the position covariance. Ranges are unknown at
  * first, so the first solve weights by σ alone and the following passes reweight with the
  * ranges to the current estimate (a noiseless bearing set intersects exactly whatever the weights).
+ *
+ * The returned figure `chi2` = Σ (angle residual/σ)² is χ²(dof) for consistent bearings; the
+ * caller compares it with a quantile to refuse sets that do not come from one target.
  */
-import { invertSpd, wrapAngle } from '../../math/linalg.js';
+import { wrapAngle } from '../../math/linalg.js';
 
 export type TriangulationRejection = 'too-few' | 'invalid' | 'parallel' | 'behind' | 'singular';
 
@@ -52,6 +56,8 @@ export interface TriangulationResult {
 }
 
 const DEFAULT_MIN_ANGLE = Math.PI / 180;
+/** Smallest det/Π(diagonal) of the normal matrix accepted (reciprocal-condition-like guard). */
+const SINGULAR = 1e-12;
 /** Floor on the horizontal range in the azimuth weight, relative to the slant range (zenith). */
 const MIN_COS_EL = 1e-6;
 
@@ -67,7 +73,6 @@ let sigAz = new Float64Array(0); // k: σ_az
 let sigEl = new Float64Array(0); // k: σ_el
 const A = new Float64Array(9);
 const Ainv = new Float64Array(9);
-const work = new Float64Array(9);
 const rhs = new Float64Array(3);
 const p = new Float64Array(3);
 
@@ -98,6 +103,9 @@ function reject(result: TriangulationResult | undefined, why: TriangulationRejec
  * @param sigmaEl k elevation standard deviations [rad]; null with elevations given → sigmaAz
  * @param outPos position (2 or 3 entries)
  * @param outCov covariance (2×2 or 3×3, row-major)
+ * @param options thresholds and passes, see TriangulationOptions
+ * @param result filled and returned instead of a new object (also carries the rejection
+ *   reason after a false return)
  * @returns the diagnostics on success — the caller should also test `chi2` against a χ²
  *   quantile with `dof` degrees of freedom to refuse inconsistent bearing sets — or false
  *   when the rays are too few, invalid, near-parallel, meet behind a sensor, or the normal
@@ -170,7 +178,7 @@ export function triangulate(
   // Covariance: the information at the final estimate, with ranges to it.
   reweight(sensorPos, k, d);
   buildNormal(sensorPos, k, d);
-  if (!Number.isFinite(invertSpd(A, d, Ainv, work))) return reject(result, 'singular');
+  if (!invertSmallSpd(A, d, Ainv)) return reject(result, 'singular');
   for (let i = 0; i < d; i++) outPos[i] = p[i];
   for (let i = 0; i < d * d; i++) outCov[i] = Ainv[i];
 
@@ -178,7 +186,10 @@ export function triangulate(
   for (let i = 0; i < k; i++) {
     const o = 3 * i;
     const dx = p[0] - sensorPos[o], dy = p[1] - sensorPos[o + 1];
-    const ra = wrapAngle(azimuth[i] - Math.atan2(dx, dy)) / sigmaAz[i];
+    let ra = azimuth[i] - Math.atan2(dx, dy);
+    // Call out only when needed: a double returned by a call V8 does not inline is boxed.
+    if (!(ra >= -Math.PI && ra < Math.PI)) ra = wrapAngle(ra);
+    ra /= sigmaAz[i];
     chi2 += ra * ra;
     if (elevation) {
       const dz = p[2] - sensorPos[o + 2];
@@ -216,7 +227,7 @@ function reweight(sensorPos: Float64Array, k: number, d: 2 | 3): void {
 /** A p = rhs with A = Σ w e eᵀ, rhs = Σ w e eᵀ s over the ray normals. */
 function solve(sensorPos: Float64Array, k: number, d: 2 | 3): boolean {
   buildNormal(sensorPos, k, d);
-  if (!Number.isFinite(invertSpd(A, d, Ainv, work))) return false;
+  if (!invertSmallSpd(A, d, Ainv)) return false;
   for (let i = 0; i < d; i++) {
     let s = 0;
     for (let j = 0; j < d; j++) s += Ainv[i * d + j] * rhs[j];
@@ -243,4 +254,34 @@ function addNormal(e: Float64Array, o: number, w: number, sensorPos: Float64Arra
     rhs[a] += wa * es;
     for (let b = 0; b < d; b++) A[a * d + b] += wa * e[o + b];
   }
+}
+
+/**
+ * Inverse of a 2×2 or 3×3 symmetric matrix by cofactors, refusing it unless it is positive
+ * definite with det ≥ SINGULAR · Π diagonal (Hadamard's ratio, 1 for a diagonal matrix, → 0
+ * as the matrix degenerates) — the numerical guard behind the geometric parallel-ray test.
+ * Local rather than linalg's invertSpd: it returns a flag, not a double, so a call that V8
+ * does not inline allocates nothing.
+ */
+function invertSmallSpd(a: Float64Array, d: 2 | 3, out: Float64Array): boolean {
+  if (d === 2) {
+    const p = a[0], q = a[1], r = a[3];
+    const det = p * r - q * q;
+    if (!(p > 0) || !(det > SINGULAR * p * r)) return false;
+    out[0] = r / det; out[1] = -q / det; out[2] = -q / det; out[3] = p / det;
+    return true;
+  }
+  const a00 = a[0], a01 = a[1], a02 = a[2], a11 = a[4], a12 = a[5], a22 = a[8];
+  const c00 = a11 * a22 - a12 * a12;
+  const c01 = a02 * a12 - a01 * a22;
+  const c02 = a01 * a12 - a02 * a11;
+  const det = a00 * c00 + a01 * c01 + a02 * c02;
+  if (!(a00 > 0) || !(a00 * a11 - a01 * a01 > 0) || !(det > SINGULAR * a00 * a11 * a22)) return false;
+  const c11 = a00 * a22 - a02 * a02;
+  const c12 = a01 * a02 - a00 * a12;
+  const c22 = a00 * a11 - a01 * a01;
+  out[0] = c00 / det; out[1] = c01 / det; out[2] = c02 / det;
+  out[3] = c01 / det; out[4] = c11 / det; out[5] = c12 / det;
+  out[6] = c02 / det; out[7] = c12 / det; out[8] = c22 / det;
+  return true;
 }

@@ -151,27 +151,60 @@ describe('JpdaSolver', () => {
     [0.2, 0.6, 0, 0.2].forEach((v, i) => expect(beta[i]).toBeCloseTo(v, 15));
   });
 
-  it('stays exact on a large sparse cluster with a narrow frontier (nM > 31)', () => {
-    // A chain: track t gates measurements t and t+1 only, so the frontier is one wide.
+  it('stays exact on a large sparse cluster whatever the track order (nM > 31)', () => {
+    // A chain: track k gates measurements k and k+1 only. Visited in order its frontier is one
+    // measurement wide; listed scrambled it would be wide without the solver's track ordering.
     const nT = 60, nM = 61;
+    const perm = [...Array(nT).keys()];
+    for (let i = nT - 1; i > 0; i--) {
+      const j = (i * 7919 + 13) % (i + 1);
+      [perm[i], perm[j]] = [perm[j], perm[i]];
+    }
     const L = new Float64Array(nT * nM), W = new Float64Array(nT).fill(0.2);
-    for (let t = 0; t < nT; t++) {
-      L[t * nM + t] = 1 + (t % 3);
-      L[t * nM + t + 1] = 2 + (t % 2);
+    for (let k = 0; k < nT; k++) {
+      const t = perm[k];
+      L[t * nM + k] = 1 + (k % 3);
+      L[t * nM + k + 1] = 2 + (k % 2);
     }
     const beta = new Float64Array(nT * (nM + 1));
     expect(solver.marginals(L, W, nT, nM, beta)).toBe(true);
     expect(solver.lastNodeCount).toBeLessThan(4 * nT);
     for (const s of rowSums(beta, nT, nM)) expect(Math.abs(s - 1)).toBeLessThan(1e-12);
-    // The first 6 tracks alone (their measurements 0..6, with measurement 6 shared with track 6
-    // onwards) cannot be checked by brute force in isolation, so compare a truncated chain.
-    const nT2 = 6, nM2 = 7;
+    // A chain's marginals can be checked by brute force on a short piece of it.
+    const nT2 = 7, nM2 = 8;
     const L2 = new Float64Array(nT2 * nM2);
-    for (let t = 0; t < nT2; t++) for (let m = 0; m < nM2; m++) L2[t * nM2 + m] = L[t * nM + m];
+    for (let k = 0; k < nT2; k++) {
+      L2[((k * 3) % nT2) * nM2 + k] = 1 + (k % 3);
+      L2[((k * 3) % nT2) * nM2 + k + 1] = 2 + (k % 2);
+    }
+    const W2 = W.subarray(0, nT2);
     const b2 = new Float64Array(nT2 * (nM2 + 1));
-    expect(solver.marginals(L2, W.subarray(0, nT2), nT2, nM2, b2)).toBe(true);
-    const ref = bruteForce(L2, W.subarray(0, nT2), nT2, nM2)!;
+    expect(solver.marginals(L2, W2, nT2, nM2, b2)).toBe(true);
+    const ref = bruteForce(L2, W2, nT2, nM2)!;
     for (let i = 0; i < ref.length; i++) expect(Math.abs(b2[i] - ref[i])).toBeLessThan(1e-12);
+  });
+
+  it('equals brute force on sparse medium clusters (≤ 9 tracks, ≤ 12 measurements)', () => {
+    const sparse = fc.record({ nT: fc.integer({ min: 2, max: 9 }), nM: fc.integer({ min: 1, max: 12 }) }).chain(({ nT, nM }) =>
+      fc.record({
+        nT: fc.constant(nT),
+        nM: fc.constant(nM),
+        lik: fc.array(fc.oneof({ arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.double({ min: 0.01, max: 100, noNaN: true }), weight: 1 }), {
+          minLength: nT * nM, maxLength: nT * nM,
+        }),
+        miss: fc.array(fc.double({ min: 0.01, max: 1, noNaN: true }), { minLength: nT, maxLength: nT }),
+      }),
+    );
+    fc.assert(
+      fc.property(sparse, ({ nT, nM, lik, miss }) => {
+        const L = Float64Array.from(lik), W = Float64Array.from(miss);
+        const beta = new Float64Array(nT * (nM + 1));
+        expect(solver.marginals(L, W, nT, nM, beta)).toBe(true);
+        const ref = bruteForce(L, W, nT, nM)!;
+        for (let i = 0; i < ref.length; i++) expect(Math.abs(beta[i] - ref[i])).toBeLessThan(1e-11);
+      }),
+      { numRuns: 150 },
+    );
   });
 
   it('falls back to cheap JPDA beyond the bound and reports it', () => {

@@ -174,7 +174,7 @@ const vec = (n: number, scale: number) =>
 describe('UnscentedKalmanFilter', () => {
   const configs: [string, UnscentedKalmanFilter][] = [
     ['defaults (α=1, β=2, κ=3−n)', new UnscentedKalmanFilter()],
-    ['scaled α=1e-3, κ=0 (modified form)', new UnscentedKalmanFilter({ alpha: 1e-3, beta: 2, kappa: 0 })],
+    ['scaled α=0.1, κ=0 (Wc₀ < 0: modified form)', new UnscentedKalmanFilter({ alpha: 0.1, beta: 2, kappa: 0 })],
     ['α=1, β=0, κ=0', new UnscentedKalmanFilter({ alpha: 1, beta: 0, kappa: 0 })],
   ];
   for (const [label, ukf] of configs) {
