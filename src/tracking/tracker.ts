@@ -273,7 +273,7 @@ export class Tracker {
     this.clusters.build(nT, scan.count, this.pairT, this.pairM, this.nPairs, this.pairActive);
     const useJpda = reportable && this.config.association === 'jpda' && !scan.R;
     this.assignedMeas.fill(-1, 0, nT);
-    this.solveClusters(scan, useJpda);
+    this.solveClusters(useJpda);
     for (let ti = 0; ti < nT; ti++) {
       const t = this.live[ti];
       if (!t.predValid) continue;
@@ -283,14 +283,14 @@ export class Tracker {
     }
   }
 
-  private solveClusters(scan: Scan, useJpda: boolean): void {
+  private solveClusters(useJpda: boolean): void {
     const { clusters } = this;
     if (clusters.count === 0) return;
     // Group pairs by cluster: a counting sort over pair indices.
     const byCluster = this.groupPairs();
     for (let c = 0; c < clusters.count; c++) {
       const from = byCluster.start[c], to = byCluster.start[c + 1];
-      if (useJpda) this.solveJpda(byCluster.order, from, to, scan.count);
+      if (useJpda) this.solveJpda(byCluster.order, from, to);
       else this.solveGnn(byCluster.order, from, to);
     }
   }
@@ -380,7 +380,7 @@ export class Tracker {
   }
 
   /** Exact JPDA marginals in one cluster; a detection is claimed when it is more likely a track's than not. */
-  private solveJpda(order: Int32Array, from: number, to: number, _count: number): void {
+  private solveJpda(order: Int32Array, from: number, to: number): void {
     this.clusterMembers(order, from, to);
     const tracks = this.clusterTracks, meas = this.clusterMeas;
     const nT = tracks.length, nM = meas.length;
@@ -421,7 +421,7 @@ export class Tracker {
     const d2 = mahalanobis2(scan.z, i * m, pred, sensor.model, this.nu);
     const lr = (t.pdNow / sensor.clutterDensity) * Math.exp(logGaussian(d2, pred));
     t.estimator.update(scan.z, i * m, sensor.model, R, pred);
-    this.hit(t, scan, sensor, lr, scan.identity?.[i] ?? null);
+    this.hit(t, scan, lr, scan.identity?.[i] ?? null);
   }
 
   private updateJpda(ti: number, t: Track, scan: Scan, sensor: SensorSpec): void {
@@ -448,7 +448,7 @@ export class Tracker {
     const pred = t.prediction(m);
     const lrScale = t.pdNow / sensor.clutterDensity;
     t.estimator.updatePda(scan.z, this.offsets, count, this.betasOne, sensor.model, sensor.R, pred, lrScale, 1 - t.pdNow * this.config.gateProbability);
-    this.hit(t, scan, sensor, lrSum, bestBeta >= 0.5 ? (scan.identity?.[bestMeas] ?? null) : null);
+    this.hit(t, scan, lrSum, bestBeta >= 0.5 ? (scan.identity?.[bestMeas] ?? null) : null);
   }
 
   /** Existence update after a scan that may have detected the track (IPDA's δ form). */
@@ -458,7 +458,7 @@ export class Tracker {
     t.existence = Math.min(((1 - delta) * p) / (1 - delta * p), 1 - 1e-12);
   }
 
-  private hit(t: Track, scan: Scan, sensor: SensorSpec, lrSum: number, identity: string | null): void {
+  private hit(t: Track, scan: Scan, lrSum: number, identity: string | null): void {
     this.updateExistence(t, lrSum);
     t.hits++;
     t.misses = 0;
@@ -467,7 +467,6 @@ export class Tracker {
     t.sensors.add(scan.sensor);
     if (t.status === 'coasting') t.status = 'confirmed';
     if (identity) this.bindIdentity(t, identity);
-    void sensor;
     this.checkConfirmation(t);
     this.checkDeletion(t);
   }

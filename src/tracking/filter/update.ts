@@ -1,4 +1,4 @@
-import { mul, mulT, symmetrize, wrapAngle } from '../../math/linalg.js';
+import { mul, mulT, quadForm, symmetrize, wrapAngle } from '../../math/linalg.js';
 import type { MeasurementModel, MeasurementPrediction } from '../types.js';
 
 const MAX_N = 9;
@@ -29,14 +29,7 @@ export function innovation(z: ArrayLike<number>, zOffset: number, pred: Measurem
 /** Squared Mahalanobis distance νᵀ S⁻¹ ν of measurement z (read from z at zOffset). */
 export function mahalanobis2(z: ArrayLike<number>, zOffset: number, pred: MeasurementPrediction, model: MeasurementModel, nu: Float64Array): number {
   innovation(z, zOffset, pred, model, nu);
-  const m = pred.m, Si = pred.Sinv;
-  let s = 0;
-  for (let i = 0; i < m; i++) {
-    let r = 0;
-    for (let j = 0; j < m; j++) r += Si[i * m + j] * nu[j];
-    s += nu[i] * r;
-  }
-  return s;
+  return quadForm(nu, pred.Sinv, pred.m);
 }
 
 /** log N(ν; 0, S) given ν's squared Mahalanobis distance. */
