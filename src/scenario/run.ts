@@ -79,9 +79,10 @@ export function scenarioScans(scn: CuasScenario): { k: number; scan: Scan }[] {
 export function runScenario(scn: CuasScenario, config: TrackerConfig, now: () => number = () => 0): ScenarioRun {
   const tracker = new Tracker(config, scenarioSensors(scn), scn.area);
   const scans = scenarioScans(scn);
-  const perScan: ScanEstimate[][] = Array.from({ length: scn.num_scans }, () => []);
   const scanSeconds = new Float64Array(scn.num_scans);
-  const byId = new Map<number, OutputTrack>();
+  // The online output goes to flat typed buffers while the clock runs (no objects, so no
+  // garbage collection charged to the tracker); objects are built after the timed loop.
+  const out = new OutputBuffer();
   let wall = 0, measurements = 0;
   for (let s = 0; s < scans.length; s++) {
     const { k, scan } = scans[s];
@@ -93,20 +94,56 @@ export function runScenario(scn: CuasScenario, config: TrackerConfig, now: () =>
     measurements += scan.count;
     const lastOfK = s + 1 === scans.length || scans[s + 1].k !== k;
     if (!lastOfK || k < 0 || k >= scn.num_scans) continue;
-    const t = scan.timeMs / 1000;
-    for (const track of tracker.reported()) {
-      const x = track.estimator.x, d = track.estimator.space.dims;
-      perScan[k].push({ id: track.id, x: x[0], y: x[1] });
-      let out = byId.get(track.id);
-      if (!out) {
-        out = { id: track.id, states: [] };
-        byId.set(track.id, out);
-      }
-      out.states.push([t, round(x[0], 3), round(x[1], 3), round(x[d], 3), round(x[d + 1], 3)]);
-    }
+    for (const track of tracker.reported()) out.push(k, scan.timeMs / 1000, track.id, track.estimator.x, track.estimator.space.dims);
   }
-  const tracks = [...byId.values()].sort((a, b) => a.id - b.id);
+  const { perScan, tracks } = out.materialise(scn.num_scans);
   return { tracks, perScan, wallSeconds: wall, scanSeconds, measurements, tracker };
+}
+
+/** Growable columns of (scan, time, id, x, y, vx, vy) rows. */
+class OutputBuffer {
+  private n = 0;
+  private k = new Int32Array(1024);
+  private id = new Int32Array(1024);
+  private v = new Float64Array(5 * 1024);
+
+  push(k: number, t: number, id: number, x: Float64Array, d: number): void {
+    if (this.n === this.k.length) this.grow();
+    const i = this.n++, o = 5 * i;
+    this.k[i] = k;
+    this.id[i] = id;
+    this.v[o] = t;
+    this.v[o + 1] = x[0];
+    this.v[o + 2] = x[1];
+    this.v[o + 3] = x[d];
+    this.v[o + 4] = x[d + 1];
+  }
+
+  materialise(numScans: number): { perScan: ScanEstimate[][]; tracks: OutputTrack[] } {
+    const perScan: ScanEstimate[][] = Array.from({ length: numScans }, () => []);
+    const byId = new Map<number, OutputTrack>();
+    for (let i = 0; i < this.n; i++) {
+      const o = 5 * i, id = this.id[i];
+      perScan[this.k[i]].push({ id, x: this.v[o + 1], y: this.v[o + 2] });
+      let track = byId.get(id);
+      if (!track) {
+        track = { id, states: [] };
+        byId.set(id, track);
+      }
+      track.states.push([this.v[o], round(this.v[o + 1], 3), round(this.v[o + 2], 3), round(this.v[o + 3], 3), round(this.v[o + 4], 3)]);
+    }
+    return { perScan, tracks: [...byId.values()].sort((a, b) => a.id - b.id) };
+  }
+
+  private grow(): void {
+    const k = new Int32Array(2 * this.k.length), id = new Int32Array(2 * this.id.length), v = new Float64Array(2 * this.v.length);
+    k.set(this.k);
+    id.set(this.id);
+    v.set(this.v);
+    this.k = k;
+    this.id = id;
+    this.v = v;
+  }
 }
 
 function round(v: number, digits: number): number {

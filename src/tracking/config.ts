@@ -17,6 +17,11 @@ export type DeletionRule =
 export interface TrackerConfig {
   name: string;
   estimator: EstimatorDesign;
+  /**
+   * A cheaper estimator for tentative tracks (most are clutter that dies after a scan or two);
+   * a track moves to `estimator` when confirmed. Must share position and velocity layout.
+   */
+  tentativeEstimator?: EstimatorDesign;
   /** Association of confirmed tracks: global nearest neighbour or joint probabilistic. */
   association: 'gnn' | 'jpda';
   /** Probability that a target's detection falls in its gate (sets the χ² gate). */

@@ -48,6 +48,12 @@ function immDesign(dims: 2 | 3, filter: 'ekf' | 'ukf' = 'ekf'): ImmDesign {
   );
 }
 
+/** Tentative tracks run a plain CV filter with a manoeuvre-tolerant q until confirmed. */
+function withTentativeCv(c: TrackerConfig, dims: 2 | 3): TrackerConfig {
+  c.tentativeEstimator = cvDesign(dims, 1);
+  return c;
+}
+
 function cvDesign(dims: 2 | 3, q: number): SingleModelDesign {
   return new SingleModelDesign(new ConstantVelocity(stateSpace(dims), q), new ExtendedKalmanFilter());
 }
@@ -56,9 +62,9 @@ export function trackerPreset(name: string, dims: 2 | 3 = 2): TrackerConfig {
   switch (name) {
     case 'default':
     case 'imm-gnn':
-      return base(name, immDesign(dims), 'gnn');
+      return withTentativeCv(base(name, immDesign(dims), 'gnn'), dims);
     case 'imm-jpda':
-      return base(name, immDesign(dims), 'jpda');
+      return withTentativeCv(base(name, immDesign(dims), 'jpda'), dims);
     case 'imm-ukf':
       return base(name, immDesign(dims, 'ukf'), 'gnn');
     case 'cv-gnn':

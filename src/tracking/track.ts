@@ -34,7 +34,34 @@ export class Track {
   /** Scratch per scan: the detection probability expected from the current sensor. */
   pdNow = 0;
 
-  constructor(readonly estimator: TrackEstimator) {}
+  /** The estimator in use: `initial` while tentative (when there is one), then `full`. */
+  estimator: TrackEstimator;
+
+  /**
+   * @param full the configured estimator (e.g. the IMM) a confirmed track runs
+   * @param initial a cheaper one for tentative tracks, most of which are clutter and die young
+   */
+  constructor(readonly full: TrackEstimator, readonly initial: TrackEstimator | null = null) {
+    this.estimator = initial ?? full;
+  }
+
+  /**
+   * Moves the estimate from the tentative estimator to the full one. The states share position
+   * and velocity; a turn-rate component the initial state lacks starts at 0 with `turnRateVar`.
+   */
+  promote(turnRateVar: number): void {
+    const from = this.estimator, to = this.full;
+    if (from === to) return;
+    const m = from.space.n, n = to.space.n;
+    const x = new Float64Array(n), P = new Float64Array(n * n);
+    for (let i = 0; i < m; i++) {
+      x[i] = from.x[i];
+      for (let j = 0; j < m; j++) P[i * n + j] = from.P[i * m + j];
+    }
+    for (let i = m; i < n; i++) P[i * n + i] = turnRateVar;
+    to.init(x, P);
+    this.estimator = to;
+  }
 
   reset(id: number, timeMs: number, existence: number): void {
     this.id = id;
@@ -49,13 +76,16 @@ export class Track {
     this.identities.clear();
     this.sensors.clear();
     this.predValid = false;
+    this.estimator = this.initial ?? this.full;
   }
 
+  /** This track's prediction scratch for measurement dimension m (per estimator state size). */
   prediction(m: number): MeasurementPrediction {
-    let p = this.preds.get(m);
+    const n = this.estimator.space.n, key = n * 16 + m;
+    let p = this.preds.get(key);
     if (!p) {
-      p = new MeasurementPrediction(this.estimator.space.n, m);
-      this.preds.set(m, p);
+      p = new MeasurementPrediction(n, m);
+      this.preds.set(key, p);
     }
     return p;
   }

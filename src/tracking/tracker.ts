@@ -74,6 +74,8 @@ export class Tracker {
   private readonly pos = new Float64Array(3);
   private readonly posCov = new Float64Array(9);
   private readonly x0: Float64Array;
+  private readonly xInit = new Float64Array(16);
+  private readonly PInit = new Float64Array(256);
   private readonly P0: Float64Array;
   private readonly gamma = new Map<number, number>();
   private costBuf = new Float64Array(0);
@@ -197,7 +199,7 @@ export class Tracker {
       this.pairFrom[ti] = this.nPairs;
       this.pairTo[ti] = this.nPairs;
       if (t.status === 'ended' || !t.predValid) continue;
-      const x = t.estimator.x, P = t.estimator.P, n = this.n;
+      const x = t.estimator.x, P = t.estimator.P, n = t.estimator.space.n;
       let found = -1;
       if (usesGrid) {
         const pred = t.prediction(m);
@@ -495,6 +497,7 @@ export class Tracker {
     if (rule.kind === 'existence') ok = t.hits >= rule.minHits && t.existence >= rule.threshold;
     else ok = popcount(t.hitHistory & ((1 << rule.n) - 1)) >= rule.m;
     if (ok) {
+      t.promote(this.config.initialTurnRateStd ** 2);
       t.status = 'confirmed';
       this.stats.tracksConfirmed++;
     }
@@ -540,13 +543,25 @@ export class Tracker {
       P0[(d + a) * n + d + a] = vs * vs;
     }
     if (config.estimator.space.turnRate) P0[n * n - 1] = config.initialTurnRateStd ** 2;
-    const t = this.pool.pop() ?? new Track(config.estimator.create());
-    t.estimator.init(x0, P0);
+    const t = this.pool.pop() ?? new Track(config.estimator.create(), config.tentativeEstimator?.create() ?? null);
     t.reset(this.nextId++, scan.timeMs, config.initialExistence);
+    if (t.estimator !== t.full) this.initTentative(t, x0, P0);
+    else t.estimator.init(x0, P0);
     t.sensors.add(scan.sensor);
     if (identity) this.bindIdentity(t, identity);
     this.live.push(t);
     this.stats.tracksStarted++;
+  }
+
+  /** Initialises a tentative estimator whose state may lack the full state's turn rate. */
+  private initTentative(t: Track, x0: Float64Array, P0: Float64Array): void {
+    const m = t.estimator.space.n, n = this.n;
+    const x = this.xInit, P = this.PInit;
+    for (let i = 0; i < m; i++) {
+      x[i] = x0[i];
+      for (let j = 0; j < m; j++) P[i * m + j] = P0[i * n + j];
+    }
+    t.estimator.init(x.subarray(0, m), P.subarray(0, m * m));
   }
 
   /** Removes ended tracks (keeping the order of the rest) and returns them to the pool. */

@@ -2,6 +2,7 @@ import type { GaussianFilter, MeasurementModel, MotionModel, StateSpace } from '
 import { MeasurementPrediction } from '../types.js';
 import { innovation, kalmanUpdate, logGaussian, pdaUpdate, UpdateWorkspace } from './update.js';
 import { quadForm } from '../../math/linalg.js';
+import { combineKernel, mixKernel, type CombineKernel, type MixKernel } from '../../math/unrolled.js';
 
 /**
  * What a track carries to estimate its state: either one Gaussian under one motion model, or an
@@ -105,6 +106,9 @@ export class ImmDesign implements EstimatorDesign {
   /** Per-mode scratch predictions, shared by all tracks (used within one call only). */
   readonly preds = new Map<number, MeasurementPrediction[]>();
   readonly mixX: Float64Array;
+  readonly mix: MixKernel;
+  readonly combineModes: CombineKernel;
+  readonly weights: Float64Array;
   readonly mixP: Float64Array;
   readonly c: Float64Array;
   readonly mixW: Float64Array;
@@ -125,6 +129,9 @@ export class ImmDesign implements EstimatorDesign {
     this.mixW = new Float64Array(this.r * this.r);
     this.logLik = new Float64Array(this.r);
     this.pi = new Float64Array(this.r * this.r);
+    this.mix = mixKernel(this.r, n);
+    this.combineModes = combineKernel(this.r, n);
+    this.weights = new Float64Array(this.r);
     this.name = `imm[${modes.map((m) => m.motion.name).join(' + ')}]/${filter.name}`;
   }
 
@@ -203,28 +210,9 @@ class ImmEstimator implements TrackEstimator {
       c[j] = s;
       for (let i = 0; i < r; i++) mixW[i * r + j] = s > 0 ? (pi[i * r + j] * mu[i]) / s : 0;
     }
-    // Mixed initial condition of every mode, from the not-yet-overwritten mode estimates.
+    // Mixed initial condition of every mode (unrolled kernel: this runs per track per scan).
     const xs = this.xs, Ps = this.Ps;
-    for (let j = 0; j < r; j++) {
-      const xo = j * n, Po = j * nn;
-      for (let a = 0; a < n; a++) {
-        let v = 0;
-        for (let i = 0; i < r; i++) v += mixW[i * r + j] * xs[i][a];
-        mixX[xo + a] = v;
-      }
-      mixP.fill(0, Po, Po + nn);
-      for (let i = 0; i < r; i++) {
-        const w = mixW[i * r + j];
-        if (w < 1e-12) continue;
-        const xi = xs[i], Pi = Ps[i];
-        for (let a = 0; a < n; a++) {
-          const da = xi[a] - mixX[xo + a];
-          const row = Po + a * n;
-          for (let b = a; b < n; b++) mixP[row + b] += w * (Pi[a * n + b] + da * (xi[b] - mixX[xo + b]));
-        }
-      }
-      for (let a = 0; a < n; a++) for (let b = a + 1; b < n; b++) mixP[Po + b * n + a] = mixP[Po + a * n + b];
-    }
+    d.mix(xs, Ps, mixW, mixX, mixP);
     const filter = d.filter, modes = d.modes;
     for (let j = 0; j < r; j++) {
       const xj = xs[j], Pj = Ps[j];
@@ -298,26 +286,12 @@ class ImmEstimator implements TrackEstimator {
     for (let j = 0; j < r; j++) mu[j] = Math.max(mu[j] / total, 1e-9);
   }
 
+  /** Moment-matched combined estimate of the modes. */
   private combine(): void {
-    const r = this.d.r, n = this.space.n, mu = this.modelProbabilities;
+    const r = this.d.r, mu = this.modelProbabilities, w = this.d.weights;
     let total = 0;
     for (let j = 0; j < r; j++) total += mu[j];
-    const x = this.x, P = this.P;
-    for (let a = 0; a < n; a++) {
-      let v = 0;
-      for (let j = 0; j < r; j++) v += mu[j] * this.xs[j][a];
-      x[a] = v / total;
-    }
-    for (let a = 0; a < n; a++) {
-      for (let b = a; b < n; b++) {
-        let v = 0;
-        for (let j = 0; j < r; j++) {
-          const xj = this.xs[j];
-          v += mu[j] * (this.Ps[j][a * n + b] + (xj[a] - x[a]) * (xj[b] - x[b]));
-        }
-        P[a * n + b] = v / total;
-        P[b * n + a] = v / total;
-      }
-    }
+    for (let j = 0; j < r; j++) w[j] = mu[j] / total;
+    this.d.combineModes(this.xs, this.Ps, w, this.x, this.P);
   }
 }

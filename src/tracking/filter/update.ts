@@ -1,4 +1,5 @@
 import { mul, mulT, quadForm, symmetrize, wrapAngle } from '../../math/linalg.js';
+import { gainUpdateKernel, type GainUpdateKernel } from '../../math/unrolled.js';
 import type { MeasurementModel, MeasurementPrediction } from '../types.js';
 
 const MAX_N = 9;
@@ -53,6 +54,10 @@ export function kalmanUpdate(
 ): void {
   const n = pred.n, m = pred.m;
   innovation(z, zOffset, pred, model, ws.nu);
+  if (!pred.hasH) {
+    gainUpdate(n, m)(x, P, pred.C, pred.Sinv, ws.nu);
+    return;
+  }
   gain(pred, ws);
   const K = ws.K;
   for (let i = 0; i < n; i++) {
@@ -60,8 +65,20 @@ export function kalmanUpdate(
     for (let j = 0; j < m; j++) s += K[i * m + j] * ws.nu[j];
     x[i] += s;
   }
-  if (pred.hasH) josephCovariance(P, pred, ws);
-  else subtractKSK(P, pred, ws, 1);
+  josephCovariance(P, pred, ws);
+}
+
+const gainKernels = new Map<number, GainUpdateKernel>();
+
+/** The unrolled x ← x + Kν, P ← P − K Cᵀ kernel for state size n and measurement size m. */
+function gainUpdate(n: number, m: number): GainUpdateKernel {
+  const key = n * 16 + m;
+  let k = gainKernels.get(key);
+  if (!k) {
+    k = gainUpdateKernel(n, m);
+    gainKernels.set(key, k);
+  }
+  return k;
 }
 
 /** P ← (I − K H) P (I − K H)ᵀ + K R Kᵀ. */
