@@ -76,12 +76,8 @@ export function cholesky(a: Float64Array, n: number, out: Float64Array): boolean
  * `work` needs n·n entries. Returns log(det a), or NaN if `a` is not positive definite.
  */
 export function invertSpd(a: Float64Array, n: number, out: Float64Array, work: Float64Array): number {
-  if (n === 1) {
-    const v = a[0];
-    if (!(v > 0)) return NaN;
-    out[0] = 1 / v;
-    return Math.log(v);
-  }
+  // The 2×2 case (every 2-D position or range/azimuth plot) stays small enough to inline,
+  // so its result needs no boxing.
   if (n === 2) {
     const p = a[0], q = 0.5 * (a[1] + a[2]), s = a[3];
     const det = p * s - q * q;
@@ -89,6 +85,16 @@ export function invertSpd(a: Float64Array, n: number, out: Float64Array, work: F
     const inv = 1 / det;
     out[0] = s * inv; out[1] = -q * inv; out[2] = -q * inv; out[3] = p * inv;
     return Math.log(det);
+  }
+  return invertSpdGeneral(a, n, out, work);
+}
+
+function invertSpdGeneral(a: Float64Array, n: number, out: Float64Array, work: Float64Array): number {
+  if (n === 1) {
+    const v = a[0];
+    if (!(v > 0)) return NaN;
+    out[0] = 1 / v;
+    return Math.log(v);
   }
   if (!cholesky(a, n, work)) return NaN;
   let logDet = 0;

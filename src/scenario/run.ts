@@ -4,6 +4,7 @@ import type { TrackerConfig } from '../tracking/config.js';
 import type { Scan } from '../tracking/scan.js';
 import type { SensorSpec } from '../tracking/sensor.js';
 import { Tracker } from '../tracking/tracker.js';
+import type { Track } from '../tracking/track.js';
 import { wrapAngle } from '../math/linalg.js';
 import type { CuasScenario } from './cuas-format.js';
 
@@ -84,6 +85,7 @@ export function runScenario(scn: CuasScenario, config: TrackerConfig, now: () =>
   // garbage collection charged to the tracker); objects are built after the timed loop.
   const out = new OutputBuffer();
   let wall = 0, measurements = 0;
+  const reported: Track[] = [];
   for (let s = 0; s < scans.length; s++) {
     const { k, scan } = scans[s];
     const t0 = now();
@@ -94,7 +96,7 @@ export function runScenario(scn: CuasScenario, config: TrackerConfig, now: () =>
     measurements += scan.count;
     const lastOfK = s + 1 === scans.length || scans[s + 1].k !== k;
     if (!lastOfK || k < 0 || k >= scn.num_scans) continue;
-    for (const track of tracker.reported()) out.push(k, scan.timeMs / 1000, track.id, track.estimator.x, track.estimator.space.dims);
+    for (const track of tracker.reported(reported)) out.push(k, scan.timeMs / 1000, track.id, track.estimator.x, track.estimator.space.dims);
   }
   const { perScan, tracks } = out.materialise(scn.num_scans);
   return { tracks, perScan, wallSeconds: wall, scanSeconds, measurements, tracker };

@@ -25,8 +25,8 @@ export class Track {
   hitHistory = 0;
   /** Identity evidence bound to this track: "rid:<serial>", "icao:<hex>", "rf:<emitter>". */
   readonly identities = new Set<string>();
-  /** Indices of sensors that contributed detections. */
-  readonly sensors = new Set<number>();
+  /** Indices of sensors that contributed detections, in order of first contribution. */
+  readonly sensors: number[] = [];
   /** Per measurement dimension, the prediction scratch this track uses in the current scan. */
   private readonly preds = new Map<number, MeasurementPrediction>();
   /** Scratch per scan: whether this track has a valid prediction for the current scan's sensor. */
@@ -73,8 +73,9 @@ export class Track {
     this.hits = 1;
     this.misses = 0;
     this.hitHistory = 1;
-    this.identities.clear();
-    this.sensors.clear();
+    // Set.clear() allocates a fresh table even when empty; pooled tracks must not.
+    if (this.identities.size > 0) this.identities.clear();
+    this.sensors.length = 0;
     this.predValid = false;
     this.estimator = this.initial ?? this.full;
   }
@@ -88,6 +89,11 @@ export class Track {
       this.preds.set(key, p);
     }
     return p;
+  }
+
+  /** Records that a sensor contributed a detection. */
+  addSensor(sensor: number): void {
+    if (!this.sensors.includes(sensor)) this.sensors.push(sensor);
   }
 
   /** Whether a live display shows it: confirmed or coasting. */

@@ -74,8 +74,7 @@ export class Tracker {
   private readonly pos = new Float64Array(3);
   private readonly posCov = new Float64Array(9);
   private readonly x0: Float64Array;
-  private readonly xInit = new Float64Array(16);
-  private readonly PInit = new Float64Array(256);
+  private readonly tentativeInit = new Map<number, { x: Float64Array; P: Float64Array }>();
   private readonly P0: Float64Array;
   private readonly gamma = new Map<number, number>();
   private costBuf = new Float64Array(0);
@@ -134,21 +133,31 @@ export class Tracker {
     this.sweep();
   }
 
-  /** Tracks a live display shows now: confirmed or coasting with enough existence. */
-  *reported(): IterableIterator<Track> {
-    for (const t of this.live) if (t.reportable && t.existence >= this.config.reportExistence) yield t;
+  /**
+   * Tracks a live display shows now: confirmed or coasting with enough existence. Fills and
+   * returns `out` (pass the same array every scan to allocate nothing).
+   */
+  reported(out: Track[] = []): Track[] {
+    out.length = 0;
+    for (const t of this.live) if (t.reportable && t.existence >= this.config.reportExistence) out.push(t);
+    return out;
   }
 
   // ---------------------------------------------------------------- prediction
 
   private predictTracks(scan: Scan, sensor: SensorSpec): void {
     const ps = this.config.survivalPerSecond;
+    let lastDt = NaN, survival = 1;
     for (const t of this.live) {
       const dtS = (scan.timeMs - t.timeMs) / 1000;
       if (dtS > 0) {
         t.estimator.predict(dtS);
         t.timeMs = scan.timeMs;
-        t.existence *= Math.pow(ps, dtS);
+        if (dtS !== lastDt) {
+          lastDt = dtS;
+          survival = Math.pow(ps, dtS);
+        }
+        t.existence *= survival;
       }
       const x = t.estimator.x;
       if (this.region && !(x[0] >= this.region.xmin && x[0] <= this.region.xmax && x[1] >= this.region.ymin && x[1] <= this.region.ymax)) {
@@ -466,7 +475,7 @@ export class Tracker {
     t.misses = 0;
     t.hitHistory = ((t.hitHistory << 1) | 1) >>> 0;
     t.lastHitMs = scan.timeMs;
-    t.sensors.add(scan.sensor);
+    t.addSensor(scan.sensor);
     if (t.status === 'coasting') t.status = 'confirmed';
     if (identity) this.bindIdentity(t, identity);
     this.checkConfirmation(t);
@@ -547,7 +556,7 @@ export class Tracker {
     t.reset(this.nextId++, scan.timeMs, config.initialExistence);
     if (t.estimator !== t.full) this.initTentative(t, x0, P0);
     else t.estimator.init(x0, P0);
-    t.sensors.add(scan.sensor);
+    t.addSensor(scan.sensor);
     if (identity) this.bindIdentity(t, identity);
     this.live.push(t);
     this.stats.tracksStarted++;
@@ -556,12 +565,17 @@ export class Tracker {
   /** Initialises a tentative estimator whose state may lack the full state's turn rate. */
   private initTentative(t: Track, x0: Float64Array, P0: Float64Array): void {
     const m = t.estimator.space.n, n = this.n;
-    const x = this.xInit, P = this.PInit;
+    let scratch = this.tentativeInit.get(m);
+    if (!scratch) {
+      scratch = { x: new Float64Array(m), P: new Float64Array(m * m) };
+      this.tentativeInit.set(m, scratch);
+    }
+    const { x, P } = scratch;
     for (let i = 0; i < m; i++) {
       x[i] = x0[i];
       for (let j = 0; j < m; j++) P[i * m + j] = P0[i * n + j];
     }
-    t.estimator.init(x.subarray(0, m), P.subarray(0, m * m));
+    t.estimator.init(x, P);
   }
 
   /** Removes ended tracks (keeping the order of the rest) and returns them to the pool. */
@@ -570,7 +584,7 @@ export class Tracker {
     for (let r = 0; r < this.live.length; r++) {
       const t = this.live[r];
       if (t.status === 'ended') {
-        for (const id of t.identities) if (this.identityIndex.get(id) === t) this.identityIndex.delete(id);
+        if (t.identities.size > 0) for (const id of t.identities) if (this.identityIndex.get(id) === t) this.identityIndex.delete(id);
         this.pool.push(t);
       } else {
         this.live[w++] = t;
@@ -610,7 +624,7 @@ export class Tracker {
       sum += this.posCov[0] + this.posCov[3];
       k++;
     }
-    return Math.max(50, 4 * Math.sqrt(sum / Math.max(k, 1)));
+    return Math.max(100, 4 * Math.sqrt(sum / Math.max(k, 1)));
   }
 
   private ensureScratch(count: number): void {

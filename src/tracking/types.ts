@@ -82,8 +82,17 @@ export class MeasurementPrediction {
   readonly H: Float64Array;
   /** The measurement noise R (m×m) the prediction was made with. */
   readonly R: Float64Array;
-  /** log det S. */
-  logDetS = 0;
+  /**
+   * log det S. Kept in a typed array behind an accessor: a plain number field rewritten on
+   * every prediction may box each new value, and this runs per track per scan.
+   */
+  private readonly logDet = new Float64Array(1);
+  get logDetS(): number {
+    return this.logDet[0];
+  }
+  set logDetS(v: number) {
+    this.logDet[0] = v;
+  }
   /** Whether H is valid for a Joseph-form update. */
   hasH = false;
   constructor(readonly n: number, readonly m: number) {

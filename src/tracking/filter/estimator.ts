@@ -2,7 +2,7 @@ import type { GaussianFilter, MeasurementModel, MotionModel, StateSpace } from '
 import { MeasurementPrediction } from '../types.js';
 import { innovation, kalmanUpdate, logGaussian, pdaUpdate, UpdateWorkspace } from './update.js';
 import { quadForm } from '../../math/linalg.js';
-import { combineKernel, mixKernel, type CombineKernel, type MixKernel } from '../../math/unrolled.js';
+import { combineKernel, mixKernel, positionUpdateKernel, type CombineKernel, type MixKernel } from '../../math/unrolled.js';
 
 /**
  * What a track carries to estimate its state: either one Gaussian under one motion model, or an
@@ -45,6 +45,8 @@ export class SingleModelDesign implements EstimatorDesign {
   readonly name: string;
   readonly space: StateSpace;
   readonly ws = new UpdateWorkspace();
+  /** Scratch for the fused position update's likelihood (unused by a single model). */
+  readonly logLik = new Float64Array(1);
   constructor(readonly motion: MotionModel, readonly filter: GaussianFilter) {
     this.space = motion.space;
     this.name = `${filter.name}/${motion.name}`;
@@ -74,7 +76,11 @@ class SingleModelEstimator implements TrackEstimator {
   predictMeasurement(model: MeasurementModel, R: Float64Array, pred: MeasurementPrediction): boolean {
     return this.design.filter.predictMeasurement(this.x, this.P, this.space, model, R, pred);
   }
-  update(z: ArrayLike<number>, zOffset: number, model: MeasurementModel, _R: Float64Array, pred: MeasurementPrediction): void {
+  update(z: ArrayLike<number>, zOffset: number, model: MeasurementModel, R: Float64Array, pred: MeasurementPrediction): void {
+    if (model.observesPosition && z instanceof Float64Array && (model.m === 2 || model.m === 3)) {
+      positionUpdateKernel(this.space.n, model.m)(this.x, this.P, z, zOffset, R, this.design.logLik);
+      return;
+    }
     kalmanUpdate(this.x, this.P, z, zOffset, pred, model, this.design.ws);
   }
   updatePda(
@@ -105,15 +111,14 @@ export class ImmDesign implements EstimatorDesign {
   readonly r: number;
   /** Per-mode scratch predictions, shared by all tracks (used within one call only). */
   readonly preds = new Map<number, MeasurementPrediction[]>();
-  readonly mixX: Float64Array;
   readonly mix: MixKernel;
   readonly combineModes: CombineKernel;
   readonly weights: Float64Array;
-  readonly mixP: Float64Array;
   readonly c: Float64Array;
   readonly mixW: Float64Array;
   readonly nu = new Float64Array(8);
   readonly logLik: Float64Array;
+  readonly one = new Float64Array(1);
 
   constructor(readonly modes: ImmModel[], readonly filter: GaussianFilter) {
     if (modes.length < 2) throw new Error('an IMM needs at least two modes');
@@ -123,8 +128,6 @@ export class ImmDesign implements EstimatorDesign {
     }
     this.r = modes.length;
     const n = this.space.n;
-    this.mixX = new Float64Array(this.r * n);
-    this.mixP = new Float64Array(this.r * n * n);
     this.c = new Float64Array(this.r);
     this.mixW = new Float64Array(this.r * this.r);
     this.logLik = new Float64Array(this.r);
@@ -200,8 +203,8 @@ class ImmEstimator implements TrackEstimator {
   }
 
   predict(dt: number): void {
-    const d = this.d, r = d.r, n = this.space.n, nn = n * n;
-    const mu = this.modelProbabilities, { c, mixW, mixX, mixP } = d;
+    const d = this.d, r = d.r;
+    const mu = this.modelProbabilities, { c, mixW } = d;
     const pi = d.switching(dt);
     // Predicted mode probabilities c_j and mixing weights μ_{i|j}.
     for (let j = 0; j < r; j++) {
@@ -212,13 +215,10 @@ class ImmEstimator implements TrackEstimator {
     }
     // Mixed initial condition of every mode (unrolled kernel: this runs per track per scan).
     const xs = this.xs, Ps = this.Ps;
-    d.mix(xs, Ps, mixW, mixX, mixP);
+    d.mix(xs, Ps, mixW);
     const filter = d.filter, modes = d.modes;
     for (let j = 0; j < r; j++) {
-      const xj = xs[j], Pj = Ps[j];
-      for (let a = 0; a < n; a++) xj[a] = mixX[j * n + a];
-      for (let k = 0; k < nn; k++) Pj[k] = mixP[j * nn + k];
-      filter.predict(xj, Pj, modes[j].motion, dt);
+      filter.predict(xs[j], Ps[j], modes[j].motion, dt);
       mu[j] = c[j];
     }
     this.combine();
@@ -230,6 +230,17 @@ class ImmEstimator implements TrackEstimator {
 
   update(z: ArrayLike<number>, zOffset: number, model: MeasurementModel, R: Float64Array, _pred: MeasurementPrediction): void {
     const d = this.d, r = d.r;
+    if (model.observesPosition && z instanceof Float64Array && (model.m === 2 || model.m === 3)) {
+      // A position: one fused kernel per mode updates it and yields the mode's likelihood.
+      const kernel = positionUpdateKernel(this.space.n, model.m), one = d.one;
+      for (let j = 0; j < r; j++) {
+        kernel(this.xs[j], this.Ps[j], z, zOffset, R, one);
+        d.logLik[j] = one[0];
+      }
+      this.reweight(d.logLik);
+      this.combine();
+      return;
+    }
     const preds = d.modePredictions(model.m);
     for (let j = 0; j < r; j++) {
       const xj = this.xs[j], Pj = this.Ps[j];

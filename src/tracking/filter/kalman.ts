@@ -1,8 +1,21 @@
 import { invertSpd, mul, mulT, symmetrize } from '../../math/linalg.js';
+import { covariancePredictKernel, type CovariancePredictKernel } from '../../math/unrolled.js';
 
 import type { GaussianFilter, MeasurementModel, MeasurementPrediction, MotionModel, StateSpace } from '../types.js';
 
 const MAX_N = 9;
+
+const covarianceKernels = new Map<number, CovariancePredictKernel>();
+
+/** The unrolled P ← F P Fᵀ + Q for state size n, built on first use. */
+function covarianceKernel(n: number): CovariancePredictKernel {
+  let k = covarianceKernels.get(n);
+  if (!k) {
+    k = covariancePredictKernel(n);
+    covarianceKernels.set(n, k);
+  }
+  return k;
+}
 const MAX_M = 6;
 
 /**
@@ -29,27 +42,7 @@ export class ExtendedKalmanFilter implements GaussianFilter {
     motion.jacobian(x, dt, F);
     motion.noise(x, dt, Q);
     motion.propagate(x, dt, x);
-    // F is mostly zeros (identity plus a few dt terms), so skip them: F·P then (F·P)·Fᵀ,
-    // the upper triangle only, mirrored.
-    for (let i = 0; i < n; i++) {
-      for (let j = 0; j < n; j++) FP[i * n + j] = 0;
-      for (let t = 0; t < n; t++) {
-        const f = F[i * n + t];
-        if (f === 0) continue;
-        for (let j = 0; j < n; j++) FP[i * n + j] += f * P[t * n + j];
-      }
-    }
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        let v = Q[i * n + j];
-        for (let t = 0; t < n; t++) {
-          const f = F[j * n + t];
-          if (f !== 0) v += FP[i * n + t] * f;
-        }
-        P[i * n + j] = v;
-        P[j * n + i] = v;
-      }
-    }
+    covarianceKernel(n)(P, F, Q);
   }
 
   predictMeasurement(
@@ -71,8 +64,7 @@ export class ExtendedKalmanFilter implements GaussianFilter {
     // C = P Hᵀ = (H P)ᵀ since P is symmetric.
     for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) C[i * m + j] = this.HP[j * n + i];
     pred.hasH = true;
-    pred.logDetS = invertSpd(S, m, pred.Sinv, this.work);
-    return Number.isFinite(pred.logDetS);
+    return invertInnovation(pred, this.work);
   }
 
   /** H selects the position: ẑ, S and C are slices of x and P, no matrix products needed. */
@@ -87,7 +79,28 @@ export class ExtendedKalmanFilter implements GaussianFilter {
     symmetrize(S, m);
     // A linear update needs no Joseph form: P − K Cᵀ is exact and cheaper.
     pred.hasH = false;
-    pred.logDetS = invertSpd(S, m, pred.Sinv, this.work);
-    return Number.isFinite(pred.logDetS);
+    return invertInnovation(pred, this.work);
   }
+}
+
+/**
+ * S⁻¹ and log det S into the prediction; false when S is not positive definite. The 2×2 case
+ * (every 2-D plot) is written out so no number crosses a call boundary (it would be boxed).
+ */
+function invertInnovation(pred: MeasurementPrediction, work: Float64Array): boolean {
+  const S = pred.S, Si = pred.Sinv;
+  if (pred.m === 2) {
+    const p = S[0], q = S[1], s = S[3];
+    const det = p * s - q * q;
+    if (!(p > 0) || !(det > 0)) return false;
+    const inv = 1 / det;
+    Si[0] = s * inv;
+    Si[1] = -q * inv;
+    Si[2] = -q * inv;
+    Si[3] = p * inv;
+    pred.logDetS = Math.log(det);
+    return true;
+  }
+  pred.logDetS = invertSpd(S, pred.m, Si, work);
+  return Number.isFinite(pred.logDetS);
 }
