@@ -29,6 +29,8 @@ export class Track {
   readonly sensors: number[] = [];
   /** Per measurement dimension, the prediction scratch this track uses in the current scan. */
   private readonly preds = new Map<number, MeasurementPrediction>();
+  /** Scratch per scan: the prediction for the current scan's sensor (valid when predValid). */
+  pred!: MeasurementPrediction;
   /** Scratch per scan: whether this track has a valid prediction for the current scan's sensor. */
   predValid = false;
   /** Scratch per scan: the detection probability expected from the current sensor. */

@@ -165,7 +165,7 @@ export class Tracker {
         continue;
       }
       t.pdNow = inCoverage(sensor.coverage, x[0], x[1]) ? sensor.pd : 0;
-      const pred = t.prediction(sensor.model.m);
+      const pred = (t.pred = t.prediction(sensor.model.m));
       t.predValid = t.pdNow > 0 && t.estimator.predictMeasurement(sensor.model, sensor.R, pred);
     }
   }
@@ -211,7 +211,7 @@ export class Tracker {
       const x = t.estimator.x, P = t.estimator.P, n = t.estimator.space.n;
       let found = -1;
       if (usesGrid) {
-        const pred = t.prediction(m);
+        const pred = t.pred;
         // Gate half-width in position: √γ times the largest position spread (trace bounds it).
         let spread = P[0] + P[n + 1];
         if (sensor.model.toPosition(pred.zhat, 0, sensor.R, 2, this.pos, this.posCov)) spread += this.posCov[0] + this.posCov[3];
@@ -227,7 +227,7 @@ export class Tracker {
   private tryPair(ti: number, t: Track, i: number, scan: Scan, sensor: SensorSpec, gamma: number): void {
     if (!this.valid[i]) return;
     const m = sensor.model.m;
-    const pred = t.prediction(m);
+    const pred = t.pred;
     if (scan.R) {
       // A detection with its own accuracy: predict with that R (cooperative reports are few).
       if (!t.estimator.predictMeasurement(sensor.model, this.detectionR(scan, sensor, i), pred)) return;
@@ -427,7 +427,7 @@ export class Tracker {
       return;
     }
     const R = this.detectionR(scan, sensor, i);
-    const pred = t.prediction(m);
+    const pred = t.pred;
     if (scan.R) t.estimator.predictMeasurement(sensor.model, R, pred);
     const d2 = mahalanobis2(scan.z, i * m, pred, sensor.model, this.nu);
     const lr = (t.pdNow / sensor.clutterDensity) * Math.exp(logGaussian(d2, pred));
@@ -456,7 +456,7 @@ export class Tracker {
       return;
     }
     this.betasOne[0] = Math.max(missBeta, 0);
-    const pred = t.prediction(m);
+    const pred = t.pred;
     const lrScale = t.pdNow / sensor.clutterDensity;
     t.estimator.updatePda(scan.z, this.offsets, count, this.betasOne, sensor.model, sensor.R, pred, lrScale, 1 - t.pdNow * this.config.gateProbability);
     this.hit(t, scan, lrSum, bestBeta >= 0.5 ? (scan.identity?.[bestMeas] ?? null) : null);

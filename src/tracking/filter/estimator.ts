@@ -2,7 +2,7 @@ import type { GaussianFilter, MeasurementModel, MotionModel, StateSpace } from '
 import { MeasurementPrediction } from '../types.js';
 import { innovation, kalmanUpdate, logGaussian, pdaUpdate, UpdateWorkspace } from './update.js';
 import { quadForm } from '../../math/linalg.js';
-import { combineKernel, mixKernel, positionUpdateKernel, type CombineKernel, type MixKernel } from '../../math/unrolled.js';
+import { combineKernel, mixKernel, positionUpdateKernel, type CombineKernel, type MixKernel, type PositionUpdateKernel } from '../../math/unrolled.js';
 
 /**
  * What a track carries to estimate its state: either one Gaussian under one motion model, or an
@@ -31,6 +31,14 @@ export interface TrackEstimator {
     zs: ArrayLike<number>, zOffsets: Int32Array, count: number, betas: Float64Array,
     model: MeasurementModel, R: Float64Array, pred: MeasurementPrediction, lrScale: number, missWeight: number,
   ): void;
+}
+
+const positionKernels: PositionUpdateKernel[] = [];
+
+/** The fused position update for (n, m), looked up without building its name on the hot path. */
+function positionKernel(n: number, m: number): PositionUpdateKernel {
+  const key = n * 4 + m;
+  return (positionKernels[key] ??= positionUpdateKernel(n, m));
 }
 
 /** A recipe for estimators: builds per-track estimators that share the design's scratch space. */
@@ -78,7 +86,7 @@ class SingleModelEstimator implements TrackEstimator {
   }
   update(z: ArrayLike<number>, zOffset: number, model: MeasurementModel, R: Float64Array, pred: MeasurementPrediction): void {
     if (model.observesPosition && z instanceof Float64Array && (model.m === 2 || model.m === 3)) {
-      positionUpdateKernel(this.space.n, model.m)(this.x, this.P, z, zOffset, R, this.design.logLik);
+      positionKernel(this.space.n, model.m)(this.x, this.P, z, zOffset, R, this.design.logLik);
       return;
     }
     kalmanUpdate(this.x, this.P, z, zOffset, pred, model, this.design.ws);
@@ -232,7 +240,7 @@ class ImmEstimator implements TrackEstimator {
     const d = this.d, r = d.r;
     if (model.observesPosition && z instanceof Float64Array && (model.m === 2 || model.m === 3)) {
       // A position: one fused kernel per mode updates it and yields the mode's likelihood.
-      const kernel = positionUpdateKernel(this.space.n, model.m), one = d.one;
+      const kernel = positionKernel(this.space.n, model.m), one = d.one;
       for (let j = 0; j < r; j++) {
         kernel(this.xs[j], this.Ps[j], z, zOffset, R, one);
         d.logLik[j] = one[0];
