@@ -51,6 +51,13 @@ export class Tracker {
   private posX = new Float64Array(0);
   private posY = new Float64Array(0);
   private claimed = new Uint8Array(0);
+  /**
+   * After process(): the id of the track each detection of that scan went to (the one it
+   * updated, its most probable track under JPDA, or the track it started), −1 for none.
+   * Entries past the scan's count are stale. This is how evidence that rides on detections
+   * (class labels, RF protocol, Remote ID operator position) reaches the track it belongs to.
+   */
+  trackOfDetection = new Int32Array(0);
   private pairT = new Int32Array(0);
   private pairM = new Int32Array(0);
   private pairCost = new Float64Array(0);
@@ -127,6 +134,7 @@ export class Tracker {
     if (anyValid) this.gate(scan, sensor);
     this.applyIdentities(scan);
     this.claimed.fill(0, 0, scan.count);
+    this.trackOfDetection.fill(-1, 0, scan.count);
     this.associateAndUpdate(scan, sensor, true);
     this.associateAndUpdate(scan, sensor, false);
     this.initiate(scan, sensor);
@@ -383,6 +391,7 @@ export class Tracker {
   private assign(ti: number, i: number): void {
     this.assignedMeas[ti] = i;
     this.claimed[i] = 1;
+    this.trackOfDetection[i] = this.live[ti].id;
   }
 
   /** Cost of declaring a track undetected this scan: −log(1 − Pd·Pg). */
@@ -412,9 +421,19 @@ export class Tracker {
       this.pairBeta[p] = this.betaBuf[r * (nM + 1) + 1 + c];
     }
     for (let c = 0; c < nM; c++) {
-      let s = 0;
-      for (let r = 0; r < nT; r++) s += this.betaBuf[r * (nM + 1) + 1 + c];
-      if (s >= 0.5) this.claimed[meas[c]] = 1;
+      let s = 0, best = 0, bestR = -1;
+      for (let r = 0; r < nT; r++) {
+        const b = this.betaBuf[r * (nM + 1) + 1 + c];
+        s += b;
+        if (b > best) {
+          best = b;
+          bestR = r;
+        }
+      }
+      if (s >= 0.5) {
+        this.claimed[meas[c]] = 1;
+        this.trackOfDetection[meas[c]] = this.live[tracks[bestR]].id;
+      }
     }
     this.releaseMembers();
   }
@@ -534,14 +553,15 @@ export class Tracker {
       }
       const R = this.detectionR(scan, sensor, i);
       if (!sensor.model.toPosition(scan.z, i * m, R, this.dims, this.pos, this.posCov)) continue;
-      this.startTrack(scan, this.pos, this.posCov, scan.identity?.[i] ?? null);
+      const started = this.startTrack(scan, this.pos, this.posCov, scan.identity?.[i] ?? null);
+      if (started) this.trackOfDetection[i] = started.id;
     }
     for (const fix of this.bearings.drain(scan.timeMs)) this.startTrack(scan, fix.position, fix.covariance, null);
   }
 
   /** Starts a tentative track at a position with the configured velocity prior. */
-  private startTrack(scan: Scan, pos: Float64Array, cov: Float64Array, identity: string | null): void {
-    if (this.region && !(pos[0] >= this.region.xmin && pos[0] <= this.region.xmax && pos[1] >= this.region.ymin && pos[1] <= this.region.ymax)) return;
+  private startTrack(scan: Scan, pos: Float64Array, cov: Float64Array, identity: string | null): Track | null {
+    if (this.region && !(pos[0] >= this.region.xmin && pos[0] <= this.region.xmax && pos[1] >= this.region.ymin && pos[1] <= this.region.ymax)) return null;
     const { dims: d, n, x0, P0, config } = this;
     x0.fill(0);
     P0.fill(0);
@@ -560,6 +580,7 @@ export class Tracker {
     if (identity) this.bindIdentity(t, identity);
     this.live.push(t);
     this.stats.tracksStarted++;
+    return t;
   }
 
   /** Initialises a tentative estimator whose state may lack the full state's turn rate. */
@@ -634,6 +655,7 @@ export class Tracker {
       this.posX = new Float64Array(c);
       this.posY = new Float64Array(c);
       this.claimed = new Uint8Array(c);
+      this.trackOfDetection = new Int32Array(c);
       this.measLocal = new Int32Array(c).fill(-1);
     }
     const tracks = this.live.length;

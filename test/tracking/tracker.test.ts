@@ -48,6 +48,18 @@ describe('Tracker', () => {
     expect(east.estimator.x[2]).toBeLessThan(14);
   });
 
+  it('says which track each detection went to, so evidence can follow it', () => {
+    const tracker = new Tracker(trackerPreset('default'), [radarPlots()]);
+    const plots = twoTargets(12, new Random(2));
+    plots.forEach((p, k) => tracker.process(scanOf(k * 1000, p)));
+    const [a, b] = tracker.reported().sort((x, y) => x.estimator.x[0] - y.estimator.x[0]);
+    tracker.process(scanOf(12_000, [[-500 + 12 * 12, 100], [300 - 120, -200 + 60], [1900, 1900]]));
+    expect(tracker.trackOfDetection[0]).toBe(a.id);
+    expect(tracker.trackOfDetection[1]).toBe(b.id);
+    // A far-off plot starts a new tentative track of its own.
+    expect([a.id, b.id, -1]).not.toContain(tracker.trackOfDetection[2]);
+  });
+
   it('gives identical tracks for identical input (no clock, no randomness)', () => {
     const run = () => {
       const tracker = new Tracker(trackerPreset('default'), [radarPlots()]);
