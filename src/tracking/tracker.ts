@@ -4,7 +4,7 @@ import { JpdaSolver } from './association/jpda.js';
 import { ClusterBuilder } from './association/clusters.js';
 import type { TrackerConfig } from './config.js';
 import { PositionGrid } from './gating/grid.js';
-import { mahalanobis2, logGaussian, UpdateWorkspace } from './filter/update.js';
+import { mahalanobis2, logGaussian } from './filter/update.js';
 import type { Scan } from './scan.js';
 import { inCoverage, type SensorSpec } from './sensor.js';
 import { Track } from './track.js';
@@ -75,7 +75,6 @@ export class Tracker {
   private readonly clusters = new ClusterBuilder();
   private readonly solver = new AssignmentSolver();
   private readonly jpda = new JpdaSolver();
-  private readonly ws = new UpdateWorkspace();
   private readonly nu = new Float64Array(8);
   private readonly rBuf = new Float64Array(64);
   private readonly pos = new Float64Array(3);
