@@ -4,10 +4,18 @@ import { Command, InvalidArgumentError } from 'commander';
 import { TRACKER_NAMES } from '../tracking/presets.js';
 import { loadScenario, scoreScenario, summary } from './evaluate-scenario.js';
 import { renderReport, stoneSoupReference, type StoneSoupReference, type StoneSoupResults } from '../eval/report.js';
+import { isSimScenario, loadSimScenario } from '../sim/scenario.js';
+import { evaluateSimScenario, simSummary } from './evaluate-sim.js';
 
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function seedNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 0xffffffff) throw new InvalidArgumentError('must be an integer in [0, 2³²)');
   return n;
 }
 
@@ -46,13 +54,19 @@ export function buildProgram(): Command {
   program
     .command('eval')
     .description('score the tracker on a scenario: GOSPA (and parts), OSPA, ID switches, speed')
-    .argument('<scenario>', 'scenario file (cuas-mtt-scenario v1 JSON)')
+    .argument('<scenario>', 'cuas-mtt-scenario v1 JSON file, or a simulator scenario (built-in name or .yaml)')
     .option('--tracker <name>', `tracker configuration: ${TRACKER_NAMES.join(', ')}`, trackerName, 'default')
     .option('--json', 'print exactly one JSON object on stdout')
     .option('-c, --cutoff <metres>', 'GOSPA/OSPA cut-off c', positiveNumber, 20)
     .option('-p, --order <p>', 'GOSPA/OSPA order p', positiveNumber, 2)
-    .option('--report <file>', 'write a self-contained HTML report')
-    .action((file: string, opts: { tracker: string; json?: boolean; cutoff: number; order: number; report?: string }) => {
+    .option('--report <file>', 'write a self-contained HTML report (cuas-mtt-scenario files)')
+    .option('--seed <n>', "simulator scenarios: override the scenario's seed", seedNumber)
+    .option('--duration <seconds>', "simulator scenarios: override the scenario's duration", positiveNumber)
+    .action((file: string, opts: { tracker: string; json?: boolean; cutoff: number; order: number; report?: string; seed?: number; duration?: number }) => {
+      if (isSimScenario(file)) {
+        evalSim(file, opts);
+        return;
+      }
       const scored = scoreScenario(loadScenario(file), opts.tracker, opts.cutoff, opts.order);
       const s = summary(scored);
       if (opts.report) writeFileSync(opts.report, reportFor(scored, file));
@@ -75,6 +89,22 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('sim')
+    .description('run a simulator scenario: a time-ordered Detection stream (JSONL) and its ground truth (JSON)')
+    .argument('<scenario>', `built-in scenario (${'border-night, dark-run, benign-day, port-recon, stress'}) or a .yaml file`)
+    .option('--out <file>', 'write detections here, one JSON object per line (default: stdout)')
+    .option('--truth <file>', 'write the ground truth here (trajectories, classes, crossings, drops, launches)')
+    .option('--seed <n>', "override the scenario's seed", seedNumber)
+    .option('--duration <seconds>', "override the scenario's duration", positiveNumber)
+    .option('--truth-interval <ms>', 'truth trajectory sample interval', positiveNumber, 1000)
+    .option('--realtime', 'pace the stream by the wall clock instead of running as fast as possible')
+    .option('--speed <factor>', 'with --realtime: scenario seconds per wall second', positiveNumber, 1)
+    .action(async (scenario: string, opts: SimCliOptions) => {
+      const { runSimCommand } = await import('./sim-command.js');
+      await runSimCommand(scenario, opts);
+    });
+
+  program
     .command('demo')
     .description('score the default tracker on every shared scenario (the live map arrives with the operator app)')
     .option('--scenarios <dir>', 'folder of scenario files', '../shared/scenarios')
@@ -84,6 +114,41 @@ export function buildProgram(): Command {
     });
 
   return program;
+}
+
+export interface SimCliOptions {
+  out?: string;
+  truth?: string;
+  seed?: number;
+  duration?: number;
+  truthInterval: number;
+  realtime?: boolean;
+  speed: number;
+}
+
+/** `eval` on a simulator scenario: simulator → fusion → tracker, GOSPA against the truth. */
+function evalSim(name: string, opts: { tracker: string; json?: boolean; cutoff: number; order: number; report?: string; seed?: number; duration?: number }): void {
+  if (opts.report) throw new Error('--report is for cuas-mtt-scenario files; simulator scenarios print their scores');
+  const scenario = loadSimScenario(name);
+  const r = evaluateSimScenario(scenario, { seed: opts.seed, tracker: opts.tracker, c: opts.cutoff, p: opts.order, durationS: opts.duration });
+  const s = simSummary(r);
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(s) + '\n');
+    return;
+  }
+  const e = r.evaluation.mean;
+  const rejected = Object.entries(r.fusion.rejected).filter(([, v]) => v > 0).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+  const lines = [
+    `scenario        ${r.scenario} (seed ${r.seed}, ${r.evaluation.numScans} scored instants)`,
+    `tracker         ${r.tracker}`,
+    `GOSPA mean      ${e.gospa.toFixed(3)} m  (c = ${r.evaluation.c} m, 2-D; localisation ${e.localisation.toFixed(1)}, missed ${e.missed.toFixed(1)}, false ${e.false.toFixed(1)} m²)`,
+    `OSPA mean       ${e.ospa.toFixed(3)} m`,
+    `truth           ${r.truthObjects} scored objects, ${r.crossings} border crossings; mean ${e.nTruth.toFixed(1)} objects vs ${e.nEst.toFixed(1)} tracks shown`,
+    `tracks          ${r.tracks} confirmed   ID switches ${r.evaluation.idSwitches}   fragmentations ${r.evaluation.fragmentations}`,
+    `detections      ${r.detections} (rejected: ${rejected})`,
+    `pipeline wall   ${r.wallSeconds.toFixed(3)} s  (${Math.round(s.measPerSecond as number).toLocaleString('en-US')} detections/s, simulation included)`,
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 /** The HTML report, with Stone Soup's recorded result when stonesoup-results.json sits beside the scenario. */
