@@ -63,6 +63,11 @@ const MIN_FALSE_PER_SCAN = 0.05;
  * range (Pd = pdMax / (1 + (r / r½)^k)): inside coverage the typical value is below pdMax.
  */
 const TYPICAL_PD_FRACTION = 0.8;
+/**
+ * A bearing fits every object along its line, so for a passive sensor the bearings of the other
+ * objects it hears act as clutter for any one track: count a few of them with the false alarms.
+ */
+const OTHER_OBJECTS_PER_SCAN = 2;
 
 interface OpenScan {
   timeMs: number;
@@ -128,10 +133,11 @@ export class SectorFusion {
         const volume = (c.maxRangeM - c.minRangeM) * c.azimuthWidthDeg * DEG * (Math.PI / 6) * (rr ? 60 : 1);
         const sig = [sq(c.sigmaRangeM), sq(c.sigmaAzimuthDeg * DEG), sq(c.sigmaElevationDeg * DEG)];
         if (rr) sig.push(sq(c.sigmaRangeRateMps));
+        const uniform = Math.max(c.clutter.meanPerScan, MIN_FALSE_PER_SCAN) / volume;
         return {
           spec: {
             id: c.id, kind: c.kind, model: new PolarRadar({ position: pos, elevation: true, rangeRate: rr }), R: diag(sig),
-            pd: c.referencePd, clutterDensity: Math.max(c.clutter.meanPerScan, MIN_FALSE_PER_SCAN) / volume,
+            pd: c.referencePd, clutterDensity: uniform, clutterDensityAt: radarClutterMap(c, uniform),
             coverage: sector(c.minRangeM, c.maxRangeM, c.boresightAzimuthDeg, c.azimuthWidthDeg),
           },
           nominal: true,
@@ -146,7 +152,9 @@ export class SectorFusion {
         return {
           spec: {
             id: c.id, kind: c.kind, model: new BearingOnly({ position: pos, elevation: true }), R,
-            pd: c.pdMax * TYPICAL_PD_FRACTION, clutterDensity: Math.max(c.falseAlarmsPerUpdate, MIN_FALSE_PER_SCAN) / volume, coverage,
+            pd: c.pdMax * TYPICAL_PD_FRACTION, clutterDensity: (Math.max(c.falseAlarmsPerUpdate, MIN_FALSE_PER_SCAN) + OTHER_OBJECTS_PER_SCAN) / volume, coverage,
+            // An array hears only what makes noise (rotors, engines), not a gliding bird.
+            selective: c.kind === 'acoustic',
           },
           nominal: true,
         };
@@ -155,8 +163,9 @@ export class SectorFusion {
         return {
           spec: {
             id: c.id, kind: c.kind, model: new BearingOnly({ position: pos, elevation: false }), R: diag([sq(c.sigmaAzimuthDeg * DEG)]),
-            pd: c.pdMax * TYPICAL_PD_FRACTION, clutterDensity: Math.max(c.falseAlarmsPerUpdate, MIN_FALSE_PER_SCAN) / (2 * Math.PI),
+            pd: c.pdMax * TYPICAL_PD_FRACTION, clutterDensity: (Math.max(c.falseAlarmsPerUpdate, MIN_FALSE_PER_SCAN) + OTHER_OBJECTS_PER_SCAN) / (2 * Math.PI),
             coverage: sector(0, c.maxRangeM),
+            selective: true, // hears only an emitting radio link
           },
           nominal: true,
         };
@@ -168,6 +177,7 @@ export class SectorFusion {
           spec: {
             id: c.id, kind: c.kind, model: new CartesianPosition(3, 'gnss'), R: diag([100, 100, 225]),
             pd: c.pdMax * TYPICAL_PD_FRACTION, clutterDensity: MIN_FALSE_PER_SCAN / volume, coverage: sector(0, c.maxRangeM),
+            selective: true, // hears only objects that transmit Remote ID / ADS-B
           },
           nominal: true,
         };
@@ -334,3 +344,29 @@ function prefix(r: Record<string, number>): Record<string, number> {
   for (const [k, v] of Object.entries(r)) out[`tracker:${k}`] = v;
   return out;
 }
+
+/**
+ * The radar's clutter map, from its datasheet clutter model: false plots crowd short range
+ * (exponential in range), the horizon (exponential in elevation above the mask) and zero
+ * Doppler (Gaussian range rate), uniform in azimuth. Taking the average density everywhere would
+ * understate it by orders of magnitude where clutter actually falls, and clutter would confirm as
+ * tracks. Never below the uniform average.
+ */
+function radarClutterMap(c: Extract<SensorConfig, { kind: 'radar' }>, uniform: number): (z: Float64Array, o: number) => number {
+  const cl = c.clutter, mean = Math.max(cl.meanPerScan, MIN_FALSE_PER_SCAN);
+  const rs = cl.rangeScaleM, span = c.maxRangeM - c.minRangeM;
+  const rangeNorm = rs * (1 - Math.exp(-span / rs));
+  const azWidth = Math.min(c.azimuthWidthDeg, 360) * DEG;
+  // Measurement noise widens the elevation and Doppler spreads the plots show.
+  const es = cl.elevationScaleDeg * DEG + c.sigmaElevationDeg * DEG;
+  const rrSigma = Math.hypot(cl.rangeRateSpreadMps, c.measuresRangeRate ? c.sigmaRangeRateMps : 0);
+  const mask = c.minElevationDeg * DEG;
+  return (z, o) => {
+    const range = Math.exp(-Math.max(z[o] - c.minRangeM, 0) / rs) / rangeNorm;
+    const elevation = Math.exp(-Math.max(z[o + 2] - mask, 0) / es) / es;
+    let d = (mean * range * elevation) / azWidth;
+    if (c.measuresRangeRate) d *= Math.exp(-0.5 * (z[o + 3] / rrSigma) ** 2) / (rrSigma * Math.sqrt(2 * Math.PI));
+    return Math.max(d, uniform);
+  };
+}
+

@@ -21,7 +21,20 @@ export interface SensorSpec {
    * position, 1/(m·rad) for range/azimuth, 1/rad for an azimuth bearing.
    */
   clutterDensity: number;
+  /**
+   * Optional clutter map: the false-detection density at one measurement (z[offset…]), for a
+   * sensor whose clutter is far from uniform — radar ground clutter crowds the short ranges,
+   * the horizon and zero Doppler. Defaults to `clutterDensity` everywhere.
+   */
+  clutterDensityAt?: (z: Float64Array, offset: number) => number;
   coverage: Coverage;
+  /**
+   * A selective sensor detects only objects carrying what it senses — an RF link, a Remote ID
+   * or ADS-B transmitter, an audible rotor. Its silence says nothing about a track it has never
+   * detected (a fibre-optic drone is no less real for being RF-silent), so only tracks it has
+   * detected before lose existence when it misses them.
+   */
+  selective?: boolean;
 }
 
 /** Whether an (x, y) position lies in a coverage region. */

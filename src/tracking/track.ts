@@ -35,6 +35,8 @@ export class Track {
   predValid = false;
   /** Scratch per scan: the detection probability expected from the current sensor. */
   pdNow = 0;
+  /** Scratch per scan: the detection probability a miss by the current sensor is weighed with. */
+  pdMiss = 0;
 
   /** The estimator in use: `initial` while tentative (when there is one), then `full`. */
   estimator: TrackEstimator;

@@ -51,6 +51,8 @@ export class Tracker {
   private posX = new Float64Array(0);
   private posY = new Float64Array(0);
   private claimed = new Uint8Array(0);
+  /** Clutter density at each detection of the scan (the sensor's clutter map, or its constant). */
+  private lambda = new Float64Array(0);
   /**
    * After process(): the id of the track each detection of that scan went to (the one it
    * updated, its most probable track under JPDA, or the track it started), −1 for none.
@@ -172,6 +174,7 @@ export class Tracker {
         continue;
       }
       t.pdNow = inCoverage(sensor.coverage, x[0], x[1]) ? sensor.pd : 0;
+      t.pdMiss = sensor.selective && !t.sensors.includes(scan.sensor) ? 0 : t.pdNow;
       const pred = (t.pred = t.prediction(sensor.model.m));
       t.predValid = t.pdNow > 0 && t.estimator.predictMeasurement(sensor.model, sensor.R, pred);
     }
@@ -194,6 +197,8 @@ export class Tracker {
         continue;
       }
       any = true;
+      const local = sensor.clutterDensityAt ? sensor.clutterDensityAt(scan.z, i * m) : sensor.clutterDensity;
+      this.lambda[i] = local > 0 && local < Infinity ? local : sensor.clutterDensity;
       const R = this.detectionR(scan, sensor, i);
       if (sensor.model.toPosition(scan.z, i * m, R, 2, this.pos, this.posCov)) {
         this.posX[i] = this.pos[0];
@@ -244,7 +249,7 @@ export class Tracker {
     const bound = identity ? this.identityIndex.get(identity) === t : false;
     const limit = bound ? gamma * this.config.identityGateFactor ** 2 : gamma;
     if (!(d2 <= limit)) return;
-    this.addPair(ti, i, -Math.log(t.pdNow / sensor.clutterDensity) - logGaussian(d2, pred));
+    this.addPair(ti, i, -Math.log(t.pdNow / this.lambda[i]) - logGaussian(d2, pred));
   }
 
   private addPair(ti: number, i: number, cost: number): void {
@@ -448,7 +453,7 @@ export class Tracker {
     const pred = t.pred;
     if (scan.R) t.estimator.predictMeasurement(sensor.model, R, pred);
     const d2 = mahalanobis2(scan.z, i * m, pred, sensor.model, this.nu);
-    const lr = (t.pdNow / sensor.clutterDensity) * Math.exp(logGaussian(d2, pred));
+    const lr = (t.pdNow / this.lambda[i]) * Math.exp(logGaussian(d2, pred));
     t.estimator.update(scan.z, i * m, sensor.model, R, pred);
     this.hit(t, scan, lr, scan.identity?.[i] ?? null);
   }
@@ -480,15 +485,18 @@ export class Tracker {
     this.hit(t, scan, lrSum, bestBeta >= 0.5 ? (scan.identity?.[bestMeas] ?? null) : null);
   }
 
-  /** Existence update after a scan that may have detected the track (IPDA's δ form). */
-  private updateExistence(t: Track, lrSum: number): void {
-    const delta = t.pdNow * this.config.gateProbability - lrSum;
+  /**
+   * Existence update after a scan that may have detected the track (IPDA's δ form): pd is the
+   * detection probability expected, lrSum the likelihood ratios of the detections it took.
+   */
+  private updateExistence(t: Track, pd: number, lrSum: number): void {
+    const delta = pd * this.config.gateProbability - lrSum;
     const p = t.existence;
     t.existence = Math.min(((1 - delta) * p) / (1 - delta * p), 1 - 1e-12);
   }
 
   private hit(t: Track, scan: Scan, lrSum: number, identity: string | null): void {
-    this.updateExistence(t, lrSum);
+    this.updateExistence(t, t.pdNow, lrSum);
     t.hits++;
     t.misses = 0;
     t.hitHistory = ((t.hitHistory << 1) | 1) >>> 0;
@@ -501,8 +509,8 @@ export class Tracker {
   }
 
   private miss(t: Track): void {
-    if (t.pdNow <= 0) return; // not expected to be seen: no evidence either way
-    this.updateExistence(t, 0);
+    if (t.pdMiss <= 0) return; // not expected to be seen: no evidence either way
+    this.updateExistence(t, t.pdMiss, 0);
     t.misses++;
     t.hitHistory = (t.hitHistory << 1) >>> 0;
     if (t.status === 'confirmed') t.status = 'coasting';
@@ -552,14 +560,17 @@ export class Tracker {
       }
       const R = this.detectionR(scan, sensor, i);
       if (!sensor.model.toPosition(scan.z, i * m, R, this.dims, this.pos, this.posCov)) continue;
-      const started = this.startTrack(scan, this.pos, this.posCov, scan.identity?.[i] ?? null);
+      // Where the clutter map says false plots crowd, a plot is proportionally less likely a new
+      // object: the prior odds scale with the nominal over the local clutter density.
+      const odds = this.config.initialExistence / (1 - this.config.initialExistence) * (sensor.clutterDensity / this.lambda[i]);
+      const started = this.startTrack(scan, this.pos, this.posCov, scan.identity?.[i] ?? null, odds / (1 + odds));
       if (started) this.trackOfDetection[i] = started.id;
     }
-    for (const fix of this.bearings.drain(scan.timeMs)) this.startTrack(scan, fix.position, fix.covariance, null);
+    for (const fix of this.bearings.drain(scan.timeMs)) this.startTrack(scan, fix.position, fix.covariance, null, this.config.initialExistence);
   }
 
   /** Starts a tentative track at a position with the configured velocity prior. */
-  private startTrack(scan: Scan, pos: Float64Array, cov: Float64Array, identity: string | null): Track | null {
+  private startTrack(scan: Scan, pos: Float64Array, cov: Float64Array, identity: string | null, existence: number): Track | null {
     if (this.region && !(pos[0] >= this.region.xmin && pos[0] <= this.region.xmax && pos[1] >= this.region.ymin && pos[1] <= this.region.ymax)) return null;
     const { dims: d, n, x0, P0, config } = this;
     x0.fill(0);
@@ -572,7 +583,7 @@ export class Tracker {
     }
     if (config.estimator.space.turnRate) P0[n * n - 1] = config.initialTurnRateStd ** 2;
     const t = this.pool.pop() ?? new Track(config.estimator.create(), config.tentativeEstimator?.create() ?? null);
-    t.reset(this.nextId++, scan.timeMs, config.initialExistence);
+    t.reset(this.nextId++, scan.timeMs, existence);
     if (t.estimator !== t.full) this.initTentative(t, x0, P0);
     else t.estimator.init(x0, P0);
     t.addSensor(scan.sensor);
@@ -654,6 +665,7 @@ export class Tracker {
       this.posX = new Float64Array(c);
       this.posY = new Float64Array(c);
       this.claimed = new Uint8Array(c);
+      this.lambda = new Float64Array(c);
       this.trackOfDetection = new Int32Array(c);
       this.measLocal = new Int32Array(c).fill(-1);
     }
