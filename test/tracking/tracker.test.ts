@@ -123,6 +123,34 @@ describe('Tracker', () => {
     expect(tracks[0].sensors).toEqual([1, 0]);
   });
 
+  it('lets a selective sensor (RF) miss a track it never heard without eroding it', () => {
+    const rf = (selective: boolean): SensorSpec => ({
+      id: 'rf', kind: 'rf', model: new BearingOnly({ position: [0, -2000, 0] }), R: Float64Array.of(0.05 ** 2),
+      pd: 0.9, clutterDensity: 0.1, coverage: { kind: 'everywhere' }, selective,
+    });
+    const existenceAfter = (selective: boolean) => {
+      const tracker = new Tracker(trackerPreset('default'), [radarPlots(), rf(selective)]);
+      twoTargets(15, new Random(4)).forEach((p, k) => {
+        tracker.process(scanOf(k * 1000, p));
+        tracker.process({ timeMs: k * 1000 + 500, sensor: 1, count: 0, z: new Float64Array(0) });
+      });
+      return tracker.reported().map((t) => t.existence);
+    };
+    // A fibre-optic drone is silent on RF: its radar track must stay as sure as without the RF sensor.
+    expect(existenceAfter(true)).toHaveLength(2);
+    for (const e of existenceAfter(true)) expect(e).toBeGreaterThan(0.99);
+    expect(existenceAfter(false)).toHaveLength(0);
+  });
+
+  it('uses a clutter map: plots where clutter crowds start tracks less readily', () => {
+    const mapped: SensorSpec = { ...radarPlots(), clutterDensityAt: (z, o) => (Math.hypot(z[o], z[o + 1]) < 500 ? 1e-3 : 1e-7) };
+    const tracker = new Tracker(trackerPreset('default'), [mapped]);
+    tracker.process(scanOf(0, [[100, 100], [3000, 3000]]));
+    const [nearRadar, far] = [...tracker.live].sort((a, b) => a.estimator.x[0] - b.estimator.x[0]);
+    expect(far.existence).toBeCloseTo(0.01, 6);
+    expect(nearRadar.existence).toBeLessThan(far.existence / 1000);
+  });
+
   it('ends a track that is no longer seen', () => {
     const tracker = new Tracker(trackerPreset('default'), [radarPlots()]);
     const plots = twoTargets(10, new Random(5));
