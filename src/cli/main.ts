@@ -6,6 +6,11 @@ import { loadScenario, scoreScenario, summary } from './evaluate-scenario.js';
 import { renderReport, stoneSoupReference, type StoneSoupReference, type StoneSoupResults } from '../eval/report.js';
 import { isSimScenario, loadSimScenario } from '../sim/scenario.js';
 import { evaluateSimScenario, simSummary } from './evaluate-sim.js';
+import { evalOpsCommand } from './ops.js';
+import { registerSapientCommands } from './sapient.js';
+import { registerCotCommands } from './cot.js';
+import { registerRemoteIdCommands } from './remoteid.js';
+import { registerAdsbCommands } from './adsb.js';
 
 function positiveNumber(v: string): number {
   const n = Number(v);
@@ -62,7 +67,13 @@ export function buildProgram(): Command {
     .option('--report <file>', 'write a self-contained HTML report (cuas-mtt-scenario files)')
     .option('--seed <n>', "simulator scenarios: override the scenario's seed", seedNumber)
     .option('--duration <seconds>', "simulator scenarios: override the scenario's duration", positiveNumber)
-    .action((file: string, opts: { tracker: string; json?: boolean; cutoff: number; order: number; report?: string; seed?: number; duration?: number }) => {
+    .option('--ops', 'simulator scenarios: the operational benchmark (assessment and alerts against ground truth)')
+    .action((file: string, opts: { tracker: string; json?: boolean; cutoff: number; order: number; report?: string; seed?: number; duration?: number; ops?: boolean }) => {
+      if (opts.ops) {
+        if (!isSimScenario(file)) throw new Error('--ops needs a simulator scenario (built-in name or .yaml)');
+        evalOpsCommand(file, opts);
+        return;
+      }
       if (isSimScenario(file)) {
         evalSim(file, opts);
         return;
@@ -112,6 +123,11 @@ export function buildProgram(): Command {
       const { demo } = await import('./demo.js');
       demo(opts.scenarios);
     });
+
+  registerCotCommands(program);
+  registerSapientCommands(program);
+  registerRemoteIdCommands(program);
+  registerAdsbCommands(program);
 
   return program;
 }

@@ -1,0 +1,187 @@
+/**
+ * Two flags that turn absence and inconsistency into evidence.
+ *
+ * Dark drone: a drone-classified track flying inside RF-detector coverage — where the detector's
+ * own Pd curve says a control link would be heard with probability ≥ `minExpectedPd` — that has
+ * had no RF link and no Remote ID associated for `darkAfterS` seconds of such flight. That is the
+ * signature of a fibre-optic (or autonomous) drone. A link or a serial heard later clears it.
+ *
+ * Remote ID spoof: a broadcast position that disagrees with the fused track beyond both errors.
+ *   - Same track: when Remote ID fixes and other position fixes (radar) land on one track, each
+ *     radar fix is compared with the nearest-in-time Remote ID fix moved along its broadcast
+ *     velocity: d²= Δᵀ (C_radar + C_rid + C_motion)⁻¹ Δ against the χ²₃ quantile; a majority of
+ *     recent comparisons beyond it flags the serial.
+ *   - Split tracks: a lie of hundreds of metres never gates with the real drone's track, so the
+ *     broadcast makes a Remote ID-only track of its own while radar tracks the drone elsewhere.
+ *     A Remote ID-only track whose offset from a non-cooperative drone track stays constant while
+ *     both move (the same flight, displaced) is flagged, the other track named as the real one.
+ */
+import { chi2Quantile } from '../math/chi2.js';
+import { mahalanobis2d, mahalanobis3 } from './geometry.js';
+import type { AssessSensor } from './types.js';
+
+export interface FlagConfig {
+  /** Seconds of drone flight inside RF coverage without a link before the dark flag [s]. */
+  darkAfterS: number;
+  /** Expected RF Pd (from the detector's curve) that counts as "inside RF coverage". */
+  minExpectedPd: number;
+  /** Spoof test: χ² gate probability, and how many of the last `spoofWindow` comparisons must fail. */
+  spoofGateProbability: number;
+  spoofWindow: number;
+  spoofMinFailures: number;
+  /** Largest time between a radar fix and the Remote ID fix it is compared with [ms]. */
+  spoofMaxSkewMs: number;
+  /** Split-track test: seconds of paired motion, offset stability and minimum offset [s, m, m]. */
+  splitMinPairedS: number;
+  splitMaxOffsetSdM: number;
+  splitMinOffsetM: number;
+  splitMaxDistanceM: number;
+}
+
+export const DEFAULT_FLAG_CONFIG: FlagConfig = {
+  darkAfterS: 20,
+  minExpectedPd: 0.5,
+  spoofGateProbability: 0.999,
+  // Most of ten: a radar plot of something else now and then lands on a track; a lie is steady.
+  spoofWindow: 10,
+  spoofMinFailures: 8,
+  spoofMaxSkewMs: 1500,
+  splitMinPairedS: 20,
+  splitMaxOffsetSdM: 20,
+  splitMinOffsetM: 50,
+  splitMaxDistanceM: 2000,
+};
+
+/** The expected Pd of the best-placed RF detector at (e, n, u), from the detectors' curves. */
+export function expectedRfPd(sensors: readonly AssessSensor[], e: number, n: number, u: number): number {
+  let best = 0;
+  for (const s of sensors) {
+    if (s.kind !== 'rf') continue;
+    const r = Math.hypot(e - s.e, n - s.n, u - s.u);
+    if (r > s.maxRangeM) continue;
+    const pdMax = s.pdMax ?? 0.95, half = s.halfPdRangeM ?? s.maxRangeM * 0.7, k = s.pdSteepness ?? 6;
+    const pd = pdMax / (1 + (r / half) ** k);
+    if (pd > best) best = pd;
+  }
+  return best;
+}
+
+export class DarkDetector {
+  /** Seconds of drone flight inside RF coverage with nothing heard. */
+  rfExpectedS = 0;
+  flagged = false;
+
+  /**
+   * Advances by dtS; returns 'flagged' / 'cleared' on a change, null otherwise. `silent` is true
+   * while the track has neither an RF link nor a Remote ID serial.
+   */
+  update(dtS: number, isDrone: boolean, expectedPd: number, silent: boolean, cfg: FlagConfig): 'flagged' | 'cleared' | null {
+    if (!silent) {
+      this.rfExpectedS = 0;
+      if (this.flagged) {
+        this.flagged = false;
+        return 'cleared';
+      }
+      return null;
+    }
+    if (isDrone && expectedPd >= cfg.minExpectedPd && dtS > 0) this.rfExpectedS += dtS;
+    if (!this.flagged && isDrone && this.rfExpectedS >= cfg.darkAfterS) {
+      this.flagged = true;
+      return 'flagged';
+    }
+    return null;
+  }
+}
+
+interface RidFix {
+  t: number;
+  e: number;
+  n: number;
+  u: number;
+  cov: ArrayLike<number>;
+  v: readonly [number, number, number] | null;
+}
+
+/** Same-track Remote ID consistency. */
+export class SpoofCheck {
+  private lastRid: RidFix | null = null;
+  private readonly results: boolean[] = [];
+  flagged = false;
+  lastChi2 = 0;
+  lastOffsetM = 0;
+
+  addRemoteId(t: number, e: number, n: number, u: number, cov: ArrayLike<number>, v: readonly [number, number, number] | null): void {
+    this.lastRid = { t, e, n, u, cov, v };
+  }
+
+  /** Compares a non-Remote ID fix with the Remote ID broadcast; returns 'flagged'/'cleared' on a change. */
+  addOtherFix(t: number, e: number, n: number, u: number, cov: ArrayLike<number>, cfg: FlagConfig): 'flagged' | 'cleared' | null {
+    const r = this.lastRid;
+    if (!r || Math.abs(t - r.t) > cfg.spoofMaxSkewMs) return null;
+    const dt = (t - r.t) / 1000;
+    const v = r.v ?? [0, 0, 0];
+    const d = [e - (r.e + v[0] * dt), n - (r.n + v[1] * dt), u - (r.u + v[2] * dt)];
+    // Motion uncertainty over the skew: 1 m/s per axis without a stated velocity, 0.5 with.
+    const sv = (r.v ? 0.5 : 1.5) * Math.abs(dt);
+    const S = new Float64Array(9);
+    for (let i = 0; i < 9; i++) S[i] = cov[i] + r.cov[i];
+    for (let i = 0; i < 3; i++) S[i * 4] += sv * sv;
+    // Heights from a radar's elevation are poor and Remote ID states its own height loosely;
+    // the horizontal test is the robust one when the vertical variance dwarfs the horizontal.
+    let chi2 = mahalanobis3(d, S), gate = chi2Quantile(cfg.spoofGateProbability, 3);
+    if (!Number.isFinite(chi2)) {
+      chi2 = mahalanobis2d(d[0], d[1], S[0], S[1], S[4]);
+      gate = chi2Quantile(cfg.spoofGateProbability, 2);
+    }
+    this.lastChi2 = chi2;
+    this.lastOffsetM = Math.hypot(d[0], d[1]);
+    this.results.push(chi2 > gate);
+    if (this.results.length > cfg.spoofWindow) this.results.shift();
+    const failures = this.results.filter(Boolean).length;
+    if (!this.flagged && failures >= cfg.spoofMinFailures) {
+      this.flagged = true;
+      return 'flagged';
+    }
+    if (this.flagged && this.results.length >= cfg.spoofWindow && failures === 0) {
+      this.flagged = false;
+      return 'cleared';
+    }
+    return null;
+  }
+}
+
+/** Running statistics of the offset between a Remote ID-only track and a candidate real track. */
+export class SplitPair {
+  pairedS = 0;
+  private n = 0;
+  private me = 0;
+  private mn = 0;
+  private se = 0;
+  private sn = 0;
+  lastSeenMs = 0;
+
+  /** Adds one paired sample (both moving) of the offset (RID − other) [m]. */
+  add(de: number, dn: number, dtS: number, timeMs: number): void {
+    this.n++;
+    const ae = de - this.me, an = dn - this.mn;
+    this.me += ae / this.n;
+    this.mn += an / this.n;
+    this.se += ae * (de - this.me);
+    this.sn += an * (dn - this.mn);
+    this.pairedS += dtS;
+    this.lastSeenMs = timeMs;
+  }
+
+  get offsetM(): number {
+    return Math.hypot(this.me, this.mn);
+  }
+
+  get offsetSdM(): number {
+    return this.n > 1 ? Math.sqrt((this.se + this.sn) / (this.n - 1)) : Infinity;
+  }
+
+  /** Whether the pair is the same flight displaced: long enough, steady offset, far enough apart. */
+  consistent(cfg: FlagConfig): boolean {
+    return this.pairedS >= cfg.splitMinPairedS && this.offsetSdM <= cfg.splitMaxOffsetSdM && this.offsetM >= cfg.splitMinOffsetM;
+  }
+}

@@ -1,0 +1,247 @@
+import { describe, expect, it } from 'vitest';
+import type { EvidenceItem, TrackEvent } from '../../src/assess/types.js';
+import { FakeTrack, T0, along, fly, makeAssessor, radarItem, type Waypoint } from './helpers.js';
+
+const SMUGGLE: Waypoint[] = [
+  { t: 0, e: 500, n: -800, u: 40 },
+  { t: 180, e: 500, n: 1000, u: 40 },
+  { t: 205, e: 500, n: 1000, u: 40 },
+  { t: 225, e: 500, n: 1000, u: 8 },
+  { t: 235, e: 500, n: 1000, u: 8 },
+  { t: 246, e: 500, n: 1000, u: 40 },
+  { t: 426, e: 500, n: -800, u: 40 },
+];
+
+/** Radar plot + acoustic detection + camera bearing with a label, every second: three sensors, one track. */
+function threeSensors(_t: FakeTrack, tS: number, p: { e: number; n: number; u: number }): EvidenceItem[] {
+  if (!Number.isInteger(tS)) return [];
+  const timeMs = T0 + tS * 1000;
+  return [
+    radarItem(timeMs, p.e, p.n, p.u),
+    { timeMs, sensor: 1, bearing: { azimuthRad: Math.atan2(p.e, p.n - 500), sigmaRad: 0.05 } },
+    { timeMs, sensor: 2, evidence: { classLabel: { label: 'rotary-drone', confidence: 0.9 } }, bearing: { azimuthRad: Math.atan2(p.e - 100, p.n - 500), sigmaRad: 0.001 } },
+  ];
+}
+
+const types = (evs: TrackEvent[]) => evs.map((e) => e.type);
+
+describe('Assessor: one alert per fused track, escalating', () => {
+  it('a smuggling run seen by three sensors gives one alert: opened on the crossing, escalated by the drop', () => {
+    const a = makeAssessor();
+    const t = new FakeTrack(1, 500, -800, 40);
+    t.sensors = [0, 1, 2];
+    const { alerts, events } = fly(a, [t], new Map([[1, SMUGGLE]]), 0, 300, { evidence: threeSensors });
+    const opened = alerts.filter((c) => c.kind === 'opened');
+    expect(opened).toHaveLength(1);
+    expect(a.alerts.all()).toHaveLength(1);
+    const alert = a.alerts.all()[0];
+    expect(alert.rules[0]).toBe('border-crossing');
+    expect(alert.rules).toContain('suspected-drop');
+    expect(alert.severity).toBe('critical');
+    expect(alerts.find((c) => c.kind === 'escalated' && c.alert.id === alert.id)).toBeDefined();
+    // Opened within seconds of the true crossing (t = 80 s).
+    expect((opened[0].timeMs - (T0 + 80_000)) / 1000).toBeLessThan(5);
+    expect(types(events)).toContain('suspected-drop');
+    expect(alert.evidence.some((e) => e.includes('Suspected') || e.includes('held'))).toBe(true);
+    expect(alert.evidence.some((e) => e.startsWith('classified rotary-drone'))).toBe(true);
+    const as = a.assessment(1)!;
+    expect(as.disposition).toBe('hostile');
+    expect(as.threat.score).toBeGreaterThanOrEqual(80);
+  });
+
+  it('a manned aircraft with ADS-B crossing the border is never alerted as a drone', () => {
+    const a = makeAssessor();
+    const t = new FakeTrack(1, 0, -20_000, 800);
+    t.identities.add('icao:A1B2C3');
+    const path: Waypoint[] = [{ t: 0, e: 0, n: -6000, u: 800 }, { t: 200, e: 0, n: 6000, u: 800 }];
+    const { alerts, events } = fly(a, [t], new Map([[1, path]]), 0, 200, {
+      evidence: (_t, tS, p) => (Number.isInteger(tS) ? [{ timeMs: T0 + tS * 1000, sensor: 5, evidence: { icao: 'A1B2C3', callsign: 'N123AB' }, fix: { e: p.e, n: p.n, u: p.u, cov: [230, 0, 0, 0, 230, 0, 0, 0, 530] } }] : []),
+    });
+    expect(types(events)).toContain('border-crossing');
+    expect(alerts).toHaveLength(0);
+    expect(a.assessment(1)!.classification.cls).toBe('manned-aircraft');
+    expect(a.assessment(1)!.disposition).toBe('cooperative');
+  });
+
+  it('a bird flock crossing the river does not alert', () => {
+    const a = makeAssessor();
+    const t = new FakeTrack(1, 0, -300, 30);
+    const path: Waypoint[] = [{ t: 0, e: 0, n: -300, u: 30 }];
+    for (let k = 1; k <= 20; k++) path.push({ t: 6 * k, e: 60 * Math.sin(k * 2.3), n: -300 + 30 * k, u: 30 });
+    const { alerts, events } = fly(a, [t], new Map([[1, path]]), 0, 120, {
+      evidence: (_t, tS, p) => (Number.isInteger(tS) ? [radarItem(T0 + tS * 1000, p.e, p.n, p.u, tS % 7 === 0 ? 'rotary-drone' : 'bird')] : []),
+    });
+    expect(types(events)).toContain('border-crossing');
+    expect(alerts).toHaveLength(0);
+    expect(a.assessment(1)!.classification.cls).toBe('bird');
+  });
+});
+
+describe('Assessor: operators', () => {
+  it('acknowledge and resolve with who and when, through the assessor', () => {
+    const a = makeAssessor();
+    const t = new FakeTrack(1, 500, -800, 40);
+    fly(a, [t], new Map([[1, SMUGGLE]]), 0, 100);
+    const id = a.alerts.all()[0].id;
+    a.act({ type: 'acknowledge', alertId: id, by: 'dispatcher 3', timeMs: T0 + 101_000 });
+    a.act({ type: 'resolve', alertId: id, by: 'dispatcher 3', timeMs: T0 + 102_000, note: 'unit on scene' });
+    expect(a.alerts.get(id)!.state).toBe('resolved');
+    const trail = a.alerts.audit.filter((x) => x.alertId === id && x.action !== 'updated').map((x) => `${x.action} by ${x.by} at ${x.timeMs - T0}`);
+    expect(trail).toEqual([`opened by system at ${a.alerts.get(id)!.openedMs - T0}`, 'acknowledged by dispatcher 3 at 101000', 'resolved by dispatcher 3 at 102000']);
+  });
+
+  it('marking a drone friendly suppresses its alert and every later one, and survives a new track of it', () => {
+    const a = makeAssessor();
+    const t = new FakeTrack(1, 500, -800, 40);
+    t.identities.add('rf:own-7');
+    const ev = (_t: FakeTrack, tS: number, p: { e: number; n: number; u: number }): EvidenceItem[] => (Number.isInteger(tS)
+      ? [radarItem(T0 + tS * 1000, p.e, p.n, p.u), { timeMs: T0 + tS * 1000, sensor: 3, evidence: { rf: { protocol: 'MAVLink', frequencyMHz: 915, emitterId: 'own-7' } }, bearing: { azimuthRad: 0, sigmaRad: 0.05 } }]
+      : []);
+    fly(a, [t], new Map([[1, SMUGGLE]]), 0, 100, { evidence: ev });
+    expect(a.alerts.active()).toHaveLength(1);
+    const changes = a.act({ type: 'mark-friendly', trackId: 1, by: 'cbp.amo', timeMs: T0 + 100_500, note: 'own fleet' });
+    expect(changes.map((c) => c.kind)).toEqual(['suppressed']);
+    const later = fly(a, [t], new Map([[1, SMUGGLE]]), 100.5, 300, { evidence: ev });
+    expect(later.alerts).toHaveLength(0);
+    expect(a.assessment(1)!.disposition).toBe('friend');
+    expect(a.assessment(1)!.threat.score).toBe(0);
+    // The same emitter on a brand-new object later: friendly from the start.
+    const t2 = new FakeTrack(2, 500, -800, 40);
+    t2.startMs = T0 + 500_000;
+    const r2 = fly(a, [t2], new Map([[2, SMUGGLE.map((w) => ({ ...w, t: w.t + 500 }))]]), 500, 700, { evidence: ev });
+    expect(r2.alerts.filter((c) => c.kind === 'opened')).toHaveLength(0);
+    expect(a.assessment(2)!.friend!.by).toContain('whitelist');
+  });
+
+  it('the own fleet on the whitelist is friendly and never alerts', () => {
+    const a = makeAssessor({ whitelist: { remoteIds: ['1581FOWN0001'] } });
+    const t = new FakeTrack(1, 500, -800, 40);
+    t.identities.add('rid:1581FOWN0001');
+    const { alerts } = fly(a, [t], new Map([[1, SMUGGLE]]), 0, 300);
+    expect(alerts.filter((c) => c.kind === 'opened')).toHaveLength(0);
+    expect(a.assessment(1)!.disposition).toBe('friend');
+  });
+});
+
+describe('Assessor: objects across broken tracks', () => {
+  it('a track that breaks up and restarts keeps its alert: the drop escalates the same one', () => {
+    const a = makeAssessor();
+    const t1 = new FakeTrack(1, 500, -800, 40);
+    const r1 = fly(a, [t1], new Map([[1, SMUGGLE]]), 0, 150);
+    expect(a.alerts.all()).toHaveLength(1);
+    // Track 1 is lost at 150 s; track 2 picks the drone up 3 s later.
+    a.update(T0 + 151_000, [], new Map());
+    const t2 = new FakeTrack(2, 0, 0, 0);
+    t2.startMs = T0 + 153_000;
+    const r2 = fly(a, [t2], new Map([[2, SMUGGLE]]), 153, 300);
+    expect(a.objectOf(2)).toBe(1);
+    expect(a.alerts.all()).toHaveLength(1);
+    const alert = a.alerts.all()[0];
+    expect(alert.severity).toBe('critical');
+    expect(alert.trackIds).toEqual([1, 2]);
+    expect([...r1.alerts, ...r2.alerts].filter((c) => c.kind === 'opened')).toHaveLength(1);
+  });
+
+  it('a hovering track that never moves off and a new track leaving the spot: the departure makes the drop', () => {
+    const a = makeAssessor();
+    const hover = new FakeTrack(1, 500, -800, 40);
+    // The hovering track stays at the drop point to the end; the drone leaves on track 2 at 246 s.
+    const stuck: Waypoint[] = [...SMUGGLE.slice(0, 5), { t: 246, e: 500, n: 1000, u: 40 }, { t: 400, e: 500, n: 1000, u: 40 }];
+    fly(a, [hover], new Map([[1, stuck]]), 0, 246);
+    const leaving = new FakeTrack(2, 500, 1000, 40);
+    leaving.startMs = T0 + 246_500;
+    const r = fly(a, [hover, leaving], new Map([[1, stuck], [2, SMUGGLE.map((w) => ({ ...w }))]]), 246.5, 300, {
+      evidence: (t, tS, p) => (Number.isInteger(tS) && t.id === 2 ? [radarItem(T0 + tS * 1000, p.e, p.n, p.u)] : []),
+    });
+    const drops = r.events.filter((e) => e.type === 'suspected-drop');
+    expect(drops).toHaveLength(1);
+    expect(a.objectOf(2)).toBe(1);
+    expect(a.alerts.all()).toHaveLength(1);
+    expect(a.alerts.all()[0].severity).toBe('critical');
+  });
+
+  it('a Remote ID broadcast 300 m off a radar drone, moving with it: one spoofing object, one identity alert', () => {
+    const a = makeAssessor();
+    const real = new FakeTrack(1, 0, 1200, 60);
+    const rid = new FakeTrack(2, 300, 1200, 60);
+    rid.sensors = [4];
+    rid.identities.add('rid:1581FSPOOF01');
+    const path: Waypoint[] = [{ t: 0, e: 0, n: 1200, u: 60 }, { t: 60, e: 400, n: 1500, u: 60 }, { t: 120, e: 0, n: 1800, u: 60 }];
+    const paths = new Map<number, Waypoint[]>([[1, path], [2, path.map((w) => ({ ...w, e: w.e + 300 }))]]);
+    const r = fly(a, [real, rid], paths, 0, 120, {
+      evidence: (t, tS, p) => {
+        if (!Number.isInteger(tS)) return [];
+        const timeMs = T0 + tS * 1000;
+        return t.id === 1
+          ? [radarItem(timeMs, p.e, p.n, p.u)]
+          : [{ timeMs, sensor: 4, evidence: { remoteId: { serial: '1581FSPOOF01' } }, fix: { e: p.e, n: p.n, u: p.u, cov: [26, 0, 0, 0, 26, 0, 0, 0, 163] } }];
+      },
+    });
+    const spoofs = r.events.filter((e): e is Extract<TrackEvent, { type: 'remote-id-spoof' }> => e.type === 'remote-id-spoof');
+    expect(spoofs.length).toBeGreaterThanOrEqual(1);
+    expect(spoofs[0].offsetM).toBeCloseTo(300, -1);
+    expect(a.objectOf(1)).toBe(a.objectOf(2));
+    const identity = a.alerts.all().filter((x) => x.family === 'identity');
+    expect(identity).toHaveLength(1);
+    expect(a.assessment(1)!.spoof!.serial).toBe('1581FSPOOF01');
+    expect(a.assessment(1)!.dark).toBe(false);
+  });
+});
+
+describe('Assessor: the dark flag', () => {
+  const north: Waypoint[] = [{ t: 0, e: 0, n: 200, u: 20 }, { t: 120, e: 0, n: 1200, u: 20 }];
+
+  it('a drone with no RF and no Remote ID inside RF coverage is flagged dark', () => {
+    const a = makeAssessor();
+    const r = fly(a, [new FakeTrack(1, 0, 200, 20)], new Map([[1, north]]), 0, 120);
+    const dark = r.events.filter((e): e is Extract<TrackEvent, { type: 'dark-drone' }> => e.type === 'dark-drone');
+    expect(dark.map((e) => e.flagged)).toEqual([true]);
+    expect(dark[0].rfExpectedS).toBeGreaterThanOrEqual(20);
+    expect(a.assessment(1)!.dark).toBe(true);
+  });
+
+  it('the same drone with its control link heard is not dark', () => {
+    const a = makeAssessor();
+    const r = fly(a, [new FakeTrack(1, 0, 200, 20)], new Map([[1, north]]), 0, 120, {
+      evidence: (_t, tS, p) => (Number.isInteger(tS)
+        ? [radarItem(T0 + tS * 1000, p.e, p.n, p.u), { timeMs: T0 + tS * 1000, sensor: 3, evidence: { rf: { protocol: 'ExpressLRS 900', frequencyMHz: 915, emitterId: 'e1' } }, bearing: { azimuthRad: Math.atan2(p.e, p.n - 800), sigmaRad: 0.05 } }]
+        : []),
+    });
+    expect(r.events.some((e) => e.type === 'dark-drone')).toBe(false);
+  });
+
+  it('a link the tracker gave to no track, heard along the drone\'s bearing, is not silence', () => {
+    const a = makeAssessor();
+    const t = new FakeTrack(1, 0, 200, 20);
+    const events: TrackEvent[] = [];
+    for (let tS = 0; tS <= 120; tS += 0.5) {
+      const p = along(north, tS);
+      const timeMs = Math.round(T0 + tS * 1000);
+      t.set(timeMs, p.e, p.n, p.u, 0, 1000 / 120, 0);
+      const ev = new Map<number, EvidenceItem[]>();
+      if (Number.isInteger(tS)) {
+        ev.set(1, [radarItem(timeMs, p.e, p.n, p.u)]);
+        ev.set(-1, [{ timeMs, sensor: 3, evidence: { rf: { protocol: 'DJI OcuSync 3', frequencyMHz: 2437, emitterId: 'e9' } }, bearing: { azimuthRad: Math.atan2(p.e - 0, p.n - 800), sigmaRad: 0.05 } }]);
+      }
+      events.push(...a.update(timeMs, [t], ev).events);
+    }
+    expect(events.some((e) => e.type === 'dark-drone')).toBe(false);
+  });
+});
+
+describe('Assessor: purity', () => {
+  it('the same inputs give the same events, alerts and audit', () => {
+    const once = () => {
+      const a = makeAssessor();
+      const r = fly(a, [new FakeTrack(1, 500, -800, 40)], new Map([[1, SMUGGLE]]), 0, 300);
+      return JSON.stringify({ r, audit: a.alerts.audit });
+    };
+    expect(once()).toBe(once());
+  });
+
+  it('refuses time going backwards', () => {
+    const a = makeAssessor();
+    a.update(T0 + 1000, []);
+    expect(() => a.update(T0, [])).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_FLAG_CONFIG as CFG, DarkDetector, SplitPair, SpoofCheck, expectedRfPd } from '../../src/assess/flags.js';
+import { severityOf, threatScore, type ThreatInputs } from '../../src/assess/threat.js';
+import { SENSORS } from './helpers.js';
+
+describe('dark-drone flag', () => {
+  it('flags a drone silent for darkAfterS inside RF coverage, and clears when a link is heard', () => {
+    const d = new DarkDetector();
+    let change: string | null = null;
+    for (let t = 0; t < CFG.darkAfterS - 1; t += 0.5) expect(d.update(0.5, true, 0.9, true, CFG)).toBeNull();
+    for (let t = 0; t < 2 && !change; t += 0.5) change = d.update(0.5, true, 0.9, true, CFG);
+    expect(change).toBe('flagged');
+    expect(d.flagged).toBe(true);
+    expect(d.update(0.5, true, 0.9, false, CFG)).toBe('cleared');
+    expect(d.flagged).toBe(false);
+    expect(d.rfExpectedS).toBe(0);
+  });
+
+  it('does not count time outside RF coverage or while the track is not a drone', () => {
+    const d = new DarkDetector();
+    for (let t = 0; t < 200; t += 1) d.update(1, true, 0.2, true, CFG);
+    for (let t = 0; t < 200; t += 1) d.update(1, false, 0.9, true, CFG);
+    expect(d.flagged).toBe(false);
+    expect(d.rfExpectedS).toBe(0);
+  });
+
+  it('expected RF Pd follows the detector curve and its hard range', () => {
+    const rf = SENSORS.filter((s) => s.kind === 'rf');
+    expect(expectedRfPd(rf, 0, 800, 10)).toBeCloseTo(0.95, 6);
+    expect(expectedRfPd(rf, 4000, 800, 10)).toBeCloseTo(0.95 / 2, 2);
+    expect(expectedRfPd(rf, 7000, 800, 10)).toBe(0);
+  });
+});
+
+describe('Remote ID spoof check', () => {
+  const radarCov = [25, 0, 0, 0, 25, 0, 0, 0, 400];
+  const ridCov = [26, 0, 0, 0, 26, 0, 0, 0, 163];
+
+  it('an honest broadcast agrees with the radar fixes', () => {
+    const s = new SpoofCheck();
+    for (let k = 0; k < 10; k++) {
+      s.addRemoteId(k * 1000, 100 + 10 * k + 3, 200, 50, ridCov, [10, 0, 0]);
+      expect(s.addOtherFix(k * 1000 + 300, 100 + 10 * k + 3 - 2, 201, 45, radarCov, CFG)).toBeNull();
+    }
+    expect(s.flagged).toBe(false);
+  });
+
+  it('a broadcast 300 m off the fused track is flagged beyond both errors, and cleared when it agrees again', () => {
+    const s = new SpoofCheck();
+    const changes: (string | null)[] = [];
+    for (let k = 0; k < 10; k++) {
+      s.addRemoteId(k * 1000, 400, 200, 50, ridCov, [0, 0, 0]);
+      changes.push(s.addOtherFix(k * 1000 + 200, 100, 200, 50, radarCov, CFG));
+    }
+    expect(changes.filter(Boolean)).toEqual(['flagged']);
+    expect(s.lastOffsetM).toBeCloseTo(300, 0);
+    for (let k = 10; k < 22; k++) {
+      s.addRemoteId(k * 1000, 100, 200, 50, ridCov, [0, 0, 0]);
+      changes.push(s.addOtherFix(k * 1000 + 200, 100, 200, 50, radarCov, CFG));
+    }
+    expect(changes.filter(Boolean)).toEqual(['flagged', 'cleared']);
+  });
+
+  it('a broadcast too old to compare is not compared', () => {
+    const s = new SpoofCheck();
+    s.addRemoteId(0, 400, 200, 50, ridCov, null);
+    expect(s.addOtherFix(5000, 100, 200, 50, radarCov, CFG)).toBeNull();
+  });
+
+  it('split tracks: a steady offset while moving together is one flight displaced', () => {
+    const p = new SplitPair();
+    for (let k = 0; k < 30; k++) p.add(300 + (k % 3) - 1, 5 + (k % 2), 1, k * 1000);
+    expect(p.consistent(CFG)).toBe(true);
+    expect(p.offsetM).toBeCloseTo(300, 0);
+    const q = new SplitPair();
+    for (let k = 0; k < 30; k++) q.add(300 + 20 * k, 0, 1, k * 1000); // drifting apart: two things
+    expect(q.consistent(CFG)).toBe(false);
+  });
+});
+
+describe('threat score', () => {
+  const base: ThreatInputs = {
+    pDrone: 1, cls: 'rotary-drone', clsProbability: 0.99, disposition: 'suspect', crossedInbound: null, launchAcross: null, drop: null,
+    zonesInside: [], zoneLoiter: null, areaLoiter: false, approachingZone: null, timeToBorderS: null, dark: null, spoof: null, cooperativeId: null, friendBy: null,
+  };
+
+  it('adds up the reasons and lists each with its share', () => {
+    const t = threatScore({ ...base, crossedInbound: { timeMs: 0, pointLabel: '26.09, -98.26' }, drop: { timeMs: 0, pointLabel: 'E 1 m' }, dark: { rfExpectedS: 42 }, disposition: 'hostile' });
+    expect(t.score).toBe(100);
+    expect(t.evidence.some((e) => e.includes('crossed the border inbound at 26.09, -98.26 → +20'))).toBe(true);
+    expect(t.evidence.some((e) => e.includes('no RF link or Remote ID in 42 s'))).toBe(true);
+    expect(severityOf(t.score)).toBe('critical');
+  });
+
+  it('scores zone criticality and approach', () => {
+    const inside = threatScore({ ...base, zonesInside: [{ name: 'Port', criticality: 'critical' }] });
+    const low = threatScore({ ...base, zonesInside: [{ name: 'Yard', criticality: 'low' }] });
+    expect(inside.score - low.score).toBe(15);
+    const app = threatScore({ ...base, approachingZone: { name: 'Port', criticality: 'critical', timeToEntryS: 40 } });
+    expect(app.evidence.some((e) => e.includes('entry in 40 s'))).toBe(true);
+  });
+
+  it('a friend scores nothing; cooperative traffic is halved; a bird is not a threat', () => {
+    expect(threatScore({ ...base, disposition: 'friend', friendBy: 'ops (Smith)', drop: { timeMs: 0, pointLabel: 'x' } }).score).toBe(0);
+    const coop = threatScore({ ...base, disposition: 'cooperative', cooperativeId: 'Remote ID X' });
+    const unk = threatScore({ ...base, disposition: 'unknown' });
+    expect(coop.score).toBe(Math.round(unk.score / 2));
+    expect(threatScore({ ...base, pDrone: 0.01, cls: 'bird', disposition: 'unknown' }).score).toBe(0);
+  });
+});
