@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runTrackingBench } from './tracking.js';
 import { runSimBench } from './sim.js';
+import { runOpsBench } from './ops.js';
+import { runFuzzBench } from './fuzz/section.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -20,6 +22,8 @@ interface Section {
 const SECTIONS: Section[] = [
   { name: 'tracking', run: runTrackingBench },
   { name: 'simulator', run: runSimBench },
+  { name: 'operations', run: () => runOpsBench(undefined, (line) => process.stdout.write(line + '\n')) },
+  { name: 'fuzzing', run: () => runFuzzBench((line) => process.stdout.write(line + '\n')) },
 ];
 
 function machine(): string {
