@@ -589,8 +589,10 @@ export class Assessor {
   /**
    * Whether a persistent RF emitter's bearings point at this object: then its silence is not
    * proven (the tracker may have given that link to another track, or to none). An emitter
-   * explains the object when at least two of its recent bearings, and most of them, pass within
-   * 3 σ (plus the object's own size of error) of where the object's tracks were at the time.
+   * explains the object when at least two of its recent bearings pass within 2.5 σ (plus the
+   * object's own size of error) of where the object's tracks were at the time, most of the
+   * bearings of every detector that heard it twice do, and — where two detectors cover the
+   * object — bearings from both agree (one line alone passes through everything along it).
    * Bearings are looked up by sensor and azimuth bin around the object's present bearing, wide
    * enough for how far it has moved in the window.
    */
@@ -604,6 +606,10 @@ export class Assessor {
     for (const m of o.members) if (m.last && (!cur || m.last.timeMs > cur.last!.timeMs)) cur = m;
     if (!cur) return false;
     const c = cur.last!;
+    // Where two detectors cover the object, a link it carries would be heard along both lines.
+    let covering = 0;
+    for (const rs of this.rfSensors) if (expectedRfPd([rs], c.e, c.n, c.u) >= this.flagConfig.minExpectedPd) covering++;
+    const needSensors = Math.min(2, Math.max(1, covering));
     // Emitters with a bearing near the object's from some sensor …
     const candidates = new Set<string>();
     for (const [sensor, bins] of index.bySensor) {
@@ -618,7 +624,9 @@ export class Assessor {
     // … judged on all their bearings (those from another sensor must agree too: one sensor's
     // bearing alone is a line that passes many things).
     for (const emitter of candidates) {
-      let ok = 0, all = 0;
+      // Per sensor: every detector that heard the link at least twice must agree (two bearing
+      // lines that agree meet at the object; one line alone passes many things).
+      const perSensor = new Map<number, { ok: number; all: number }>();
       for (const r of index.byEmitter.get(emitter) ?? []) {
         const s = this.sensors[r.sensor];
         let pos: { e: number; n: number; sigma: number } | null = null;
@@ -630,11 +638,19 @@ export class Assessor {
         }
         if (!pos) continue;
         const rr = Math.max(Math.hypot(pos.e - s.e, pos.n - s.n), 1);
-        const tol = 3 * r.sigma + Math.atan2(Math.max(30, 2 * pos.sigma), rr);
-        all++;
-        if (Math.abs(wrapPi(r.az - Math.atan2(pos.e - s.e, pos.n - s.n))) <= tol) ok++;
+        const tol = 2.5 * r.sigma + Math.atan2(Math.max(30, 2 * pos.sigma), rr);
+        const c = perSensor.get(r.sensor) ?? { ok: 0, all: 0 };
+        c.all++;
+        if (Math.abs(wrapPi(r.az - Math.atan2(pos.e - s.e, pos.n - s.n))) <= tol) c.ok++;
+        perSensor.set(r.sensor, c);
       }
-      if (ok >= 2 && ok >= 0.6 * all) {
+      let ok = 0, agree = true, sensorsAgreeing = 0;
+      for (const c of perSensor.values()) {
+        ok += c.ok;
+        if (c.ok > 0) sensorsAgreeing++;
+        if (c.all >= 2 && c.ok < 0.6 * c.all) agree = false;
+      }
+      if (ok >= 2 && agree && sensorsAgreeing >= needSensors) {
         o.rfAlong = true;
         break;
       }

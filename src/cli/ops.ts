@@ -17,7 +17,9 @@
  *                          before the release — and of all)
  *   launchErrorMedian      error of each threat drone's launch-point estimate [m]
  *   falseAlertsPer24h      alerts opened on objects that are not threats (non-threat truth, or no
- *                          truth at all), per 24 h of scenario time; on benign-day every alert
+ *                          truth at all; a spoofing alert on a Remote ID spoofer is right), per
+ *                          24 h of scenario time; with benign-day among the runs, its own rate
+ *                          (every alert there is false), which is what `--json` reports
  *   classConfusion         truth class × assessed class over matched track-seconds
  *   droneVsBirdAccuracy    over matched track-seconds of drones and birds: called a drone iff
  *                          P(drone) ≥ 0.5
@@ -65,6 +67,8 @@ export interface OpsRun {
   darkFlaggedCorrect: number;
   darkEligible: number;
   darkEligibleFlagged: number;
+  /** Dark drones tracked long enough inside RF coverage but never flagged (truth ids). */
+  darkMissed: number[];
   /** Per true drop: whether the drone was in sensor coverage over the 30 s before it, and the error of the suspected-drop point [m] (null: not detected). */
   drops: { truthId: number; timeMs: number; inCoverage: boolean; errorM: number | null }[];
   launches: { truthId: number; errorM: number; method: string }[];
@@ -430,10 +434,12 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
     if (isDark(id)) flaggedTruths.add(id);
   }
   let eligible = 0, eligibleFlagged = 0;
+  const darkMissed: number[] = [];
   for (const [id, s] of darkSeconds) {
     if (s < 30) continue;
     eligible++;
     if (flaggedTruths.has(id)) eligibleFlagged++;
+    else darkMissed.push(id);
   }
 
   // Drops and launches.
@@ -472,7 +478,7 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
 
   return {
     scenario: scenario.name, seed: sim.seed, durationS: world.durationS, crossings,
-    darkFlaggedTracks: flaggedTracks.size, darkFlaggedCorrect: darkCorrect, darkEligible: eligible, darkEligibleFlagged: eligibleFlagged,
+    darkFlaggedTracks: flaggedTracks.size, darkFlaggedCorrect: darkCorrect, darkEligible: eligible, darkEligibleFlagged: eligibleFlagged, darkMissed,
     drops, launches: [...launchByTruth].map(([truthId, v]) => ({ truthId, errorM: v.errorM, method: v.method })),
     alertsOpened: alertRecords.length, falseAlerts, mannedAlertedAsDrone: manned, confusion, droneBird,
     gospaSum, gospaScans, detections, wallSeconds: (now() - t0) / 1000,
