@@ -57,6 +57,24 @@ export class AlertManager {
     return this.all().filter((a) => a.trackIds.includes(trackId));
   }
 
+  /**
+   * Takes back alerts a previous run of the service stored (with their operator states), so a
+   * restart loses no acknowledgement and new alerts continue the numbering. Restored alerts are
+   * about objects the new run has not seen; they stay until a person resolves them.
+   */
+  restore(alerts: readonly Alert[]): void {
+    for (const a of alerts) {
+      if (this.byId.has(a.id)) continue;
+      const copy: Alert = structuredClone(a);
+      this.byId.set(copy.id, copy);
+      let fam = this.byObject.get(copy.objectId);
+      if (!fam) this.byObject.set(copy.objectId, (fam = new Map()));
+      fam.set(copy.family, copy);
+      const n = Number(/^alert-(\d+)$/.exec(copy.id)?.[1] ?? 0);
+      if (n >= this.next) this.next = n + 1;
+    }
+  }
+
   /** Unresolved alerts. */
   active(): Alert[] {
     return this.all().filter((a) => a.state !== 'resolved');

@@ -271,6 +271,7 @@ export class SectorFusion {
       const o = this.open[i];
       if (o && o.timeMs < timeMs) this.emit(i);
     }
+    this.buffer.advanceTo(timeMs);
   }
 
   /** Tracks a display shows now. */

@@ -9,6 +9,8 @@ import type { TrackAssessment } from '../assess/types.js';
 export type Affiliation = 'friend' | 'neutral' | 'unknown' | 'suspect' | 'hostile';
 
 export interface TrackView extends Omit<TrackAssessment, 'position'> {
+  /** The track id (= trackId; the short name clients key on). */
+  id: number;
   /** Tracker status: confirmed (seen recently) or coasting (predicted through misses). */
   status: 'confirmed' | 'coasting';
   /** Probability the track is a real object. */

@@ -41,6 +41,15 @@ export class ReorderBuffer {
     this.drain(Infinity);
   }
 
+  /**
+   * The clock moved to `nowMs`: release what the window no longer holds back even if no newer
+   * scan arrives (a quiet sector must not keep its last scans, and its tracks, waiting).
+   */
+  advanceTo(nowMs: number): void {
+    if (nowMs > this.newestMs) this.newestMs = nowMs;
+    this.drain(this.newestMs - this.windowMs);
+  }
+
   get size(): number {
     return this.pending.length;
   }

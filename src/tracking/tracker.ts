@@ -152,6 +152,14 @@ export class Tracker {
     return out;
   }
 
+  /**
+   * New tracks get ids from `firstId` on: a restarted service continues its numbering, so ids in
+   * the store, alerts and operators' notes never refer to two different tracks.
+   */
+  continueIdsFrom(firstId: number): void {
+    if (firstId > this.nextId) this.nextId = Math.floor(firstId);
+  }
+
   // ---------------------------------------------------------------- prediction
 
   private predictTracks(scan: Scan, sensor: SensorSpec): void {

@@ -1,0 +1,197 @@
+/**
+ * One sector's pipeline: detections from the bus → fusion (tracker) → assessment → alerts, and
+ * its outputs back on the bus (tracks, events, alert changes) for the sinks: the store, the API's
+ * WebSocket, TAK, SAPIENT out. Live service, demo, replay and tests all run this same class; what
+ * differs is who publishes the detections and who calls `advanceTo` (the wall clock live, the
+ * store's timestamps in replay).
+ *
+ * Pure apart from the bus: no clock (time comes with the detections and `advanceTo`), no I/O.
+ */
+import { AssessedSector, assessSensorsFrom } from '../assess/pipeline.js';
+import { Assessor, type Whitelist } from '../assess/assessor.js';
+import type { TrackAssessment, TrackEvent } from '../assess/types.js';
+import { zonesFromGeoJson } from '../assess/zones.js';
+import type { Alert, AlertChange, OperatorAction } from '../alerts/types.js';
+import type { Bus } from '../bus/bus.js';
+import { SectorFusion, type FusionRejectReason } from '../fusion/sector.js';
+import { LocalFrame } from '../geo/enu.js';
+import type { Detection } from '../model/detection.js';
+import type { Track } from '../tracking/track.js';
+import type { Site } from './site.js';
+import { affiliationOf, type TrackUpdate, type TrackView } from './views.js';
+
+export interface PipelineOptions {
+  /** Tracker preset (default "default"). */
+  tracker?: string;
+  /** Sensor time between assessments and track updates [ms] (default 500). */
+  assessEveryMs?: number;
+  /** How long fusion waits for late detections [ms] (default 300). */
+  reorderWindowMs?: number;
+  /** New tracks are numbered from here (a restarted service continues its numbering). */
+  firstTrackId?: number;
+  /** Alerts a previous run stored, to carry on with (their acknowledgements included). */
+  restoreAlerts?: readonly Alert[];
+  whitelist?: Whitelist;
+  /** Validate each detection against the schema (default true: sources are untrusted). */
+  validate?: boolean;
+  /** Take detections from the bus's `detections` topic (default true; a service that screens them first feeds `push` itself). */
+  subscribe?: boolean;
+  /** Publish on these topics (a replay pipeline publishes nothing and is read through `onUpdate`). */
+  publish?: boolean;
+  /** Called with every detection fusion accepted (the store keeps these, for replay). */
+  onAccepted?: (d: Detection) => void;
+  /** Called with every track update, after it was published. */
+  onUpdate?: (u: TrackUpdate, events: TrackUpdateExtras) => void;
+}
+
+export interface TrackUpdateExtras {
+  events: TrackEvent[];
+  alerts: AlertChange[];
+}
+
+export interface PipelineCounters {
+  accepted: number;
+  rejected: Record<FusionRejectReason, number>;
+  assessments: number;
+  /** Sensor time of the last assessment [ms]. */
+  lastUpdateMs: number | null;
+}
+
+export class Pipeline {
+  readonly frame: LocalFrame;
+  readonly fusion: SectorFusion;
+  readonly assessor: Assessor;
+  private readonly sector: AssessedSector;
+  private views = new Map<number, TrackView>();
+  private lastUpdateMs: number | null = null;
+  private assessments = 0;
+  private readonly unsubscribe: (() => void)[] = [];
+  private readonly reportedBuf: Track[] = [];
+  private readonly geo = new Float64Array(3);
+
+  constructor(readonly site: Site, private readonly bus: Bus | null, private readonly opts: PipelineOptions = {}) {
+    this.frame = LocalFrame.fromDegrees(site.origin);
+    this.fusion = new SectorFusion(this.frame, site.sensors, {
+      tracker: opts.tracker, region: site.region, validate: opts.validate ?? true, reorderWindowMs: opts.reorderWindowMs,
+    });
+    if (opts.firstTrackId !== undefined) this.fusion.tracker.continueIdsFrom(opts.firstTrackId);
+    this.assessor = new Assessor({
+      zones: zonesFromGeoJson(site.zones, this.frame), sensors: assessSensorsFrom(site.sensors, this.frame), frame: this.frame,
+      ...(opts.whitelist ? { whitelist: opts.whitelist } : {}),
+    });
+    if (opts.restoreAlerts) this.assessor.alerts.restore(opts.restoreAlerts);
+    this.sector = new AssessedSector(this.fusion, this.assessor, {
+      assessEveryMs: opts.assessEveryMs ?? 500,
+      onUpdate: (u) => this.publishUpdate(u.timeMs, u.events, u.alerts),
+    });
+    if (bus && opts.subscribe !== false) this.unsubscribe.push(bus.subscribe('detections', (d) => this.push(d)));
+  }
+
+  /** Feeds one detection; false when fusion refused it (counted by reason in `counters`). */
+  push(d: Detection): boolean {
+    const ok = this.sector.push(d);
+    if (ok) this.opts.onAccepted?.(d);
+    return ok;
+  }
+
+  /** The clock: closes scans older than `timeMs` minus the reorder window (a quiet sensor must not hold the others back). */
+  advanceTo(timeMs: number): void {
+    this.sector.advanceTo(timeMs);
+  }
+
+  /** Releases every held scan and assesses once more (end of a replay or a run). */
+  flush(): void {
+    this.sector.flush();
+  }
+
+  /** An operator's action: applied now, published on `actions` with the changes it made on `alerts`. */
+  act(action: OperatorAction): AlertChange[] {
+    const changes = this.assessor.act(action);
+    if (this.opts.publish !== false && this.bus) {
+      this.bus.publish('actions', action);
+      for (const c of changes) this.bus.publish('alerts', c);
+    }
+    return changes;
+  }
+
+  /** Current reportable tracks (as of the last assessment). */
+  tracks(): TrackView[] {
+    return [...this.views.values()];
+  }
+
+  track(id: number): TrackView | undefined {
+    return this.views.get(id);
+  }
+
+  alerts(): Alert[] {
+    return this.assessor.alerts.all();
+  }
+
+  alert(id: string): Alert | undefined {
+    return this.assessor.alerts.get(id);
+  }
+
+  get counters(): PipelineCounters {
+    return { accepted: this.fusion.accepted, rejected: { ...this.fusion.rejected }, assessments: this.assessments, lastUpdateMs: this.lastUpdateMs };
+  }
+
+  /** The highest track id used so far (store it: a restart continues after it). */
+  get lastTrackId(): number {
+    let max = 0;
+    for (const t of this.fusion.tracker.live) if (t.id > max) max = t.id;
+    for (const id of this.views.keys()) if (id > max) max = id;
+    return max;
+  }
+
+  close(): void {
+    for (const u of this.unsubscribe) u();
+    this.unsubscribe.length = 0;
+  }
+
+  private publishUpdate(timeMs: number, events: TrackUpdateExtras['events'], alerts: AlertChange[]): void {
+    this.assessments++;
+    this.lastUpdateMs = timeMs;
+    const next = new Map<number, TrackView>();
+    for (const t of this.fusion.tracker.reported(this.reportedBuf)) {
+      const a = this.assessor.assessment(t.id);
+      if (a?.reportable) next.set(t.id, this.viewOf(t, a));
+    }
+    const removed: number[] = [];
+    for (const id of this.views.keys()) if (!next.has(id)) removed.push(id);
+    this.views = next;
+    const update: TrackUpdate = { timeMs, tracks: [...next.values()], removed };
+    if (this.opts.publish !== false && this.bus) {
+      this.bus.publish('tracks', update);
+      for (const e of events) this.bus.publish('events', e);
+      for (const c of alerts) this.bus.publish('alerts', c);
+    }
+    this.opts.onUpdate?.(update, { events, alerts });
+  }
+
+  private viewOf(t: Track, a: TrackAssessment): TrackView {
+    const x = t.estimator.x, P = t.estimator.P, n = t.estimator.space.n, d = t.estimator.space.dims;
+    const e = x[0], nn = x[1], u = d === 3 ? x[2] : 0;
+    const ve = x[d], vn = x[d + 1];
+    const g = this.frame.enuToGeodetic(e, nn, u, this.geo);
+    // Largest eigenvalue of the horizontal 2×2 block: the error ellipse's major semi-axis.
+    const pee = P[0], pen = P[1], pnn = P[n + 1];
+    const half = (pee + pnn) / 2, diff = Math.sqrt(((pee - pnn) / 2) ** 2 + pen * pen);
+    const { position, ...rest } = a;
+    void position;
+    return {
+      ...rest,
+      id: t.id,
+      status: t.status === 'coasting' ? 'coasting' : 'confirmed',
+      existence: t.existence,
+      latDeg: g[0], lonDeg: g[1], heightM: g[2], altitudeM: u,
+      e, n: nn, u,
+      speedMps: Math.hypot(ve, vn),
+      courseDeg: ((Math.atan2(ve, vn) * 180) / Math.PI + 360) % 360,
+      sigmaHorizontalM: Math.sqrt(Math.max(half + diff, 0)),
+      sigmaVerticalM: d === 3 ? Math.sqrt(Math.max(P[2 * n + 2], 0)) : 0,
+      sensors: t.sensors.map((s) => this.fusion.specs[s].id),
+      affiliation: affiliationOf(a.disposition),
+      lastHitMs: t.lastHitMs, startMs: t.startMs,
+    };
+  }
+}
