@@ -32,7 +32,7 @@ import {
   ClassEvidence, DEFAULT_CLASSIFIER_CONFIG, classify, copyFeatures, dispositionOf, emptyFeatures, updateFeatures,
   type Classification, type ClassifierConfig, type KinematicFeatures,
 } from './classify.js';
-import { DEFAULT_EVENT_CONFIG, TrackBehaviour, type BehaviourContext, type EventConfig } from './events.js';
+import { DEFAULT_EVENT_CONFIG, TrackBehaviour, firmSide, type BehaviourContext, type EventConfig } from './events.js';
 import { DEFAULT_FLAG_CONFIG, DarkDetector, SplitPair, SpoofCheck, expectedRfPd, type FlagConfig } from './flags.js';
 import type { Point2 } from './geometry.js';
 import { wrapPi } from './geometry.js';
@@ -140,6 +140,46 @@ type CrossingEvent = Extract<TrackEvent, { type: 'border-crossing' }>;
 type DropEvent = Extract<TrackEvent, { type: 'suspected-drop' }>;
 type LoiterEvent = Extract<TrackEvent, { type: 'loiter' }>;
 type LaunchEvent = Extract<TrackEvent, { type: 'launch-point' }>;
+
+/** How far a live track may be from a young one's start and still be the one it takes over from [m]. */
+const TAKEOVER_RANGE_M = 1500;
+
+/**
+ * Live tracks bucketed by their last position, so each young track looks at its neighbours
+ * rather than at every track (thousands of tracks would make that quadratic). Yields them in
+ * their `live` order, so results do not depend on the bucketing.
+ */
+class NearGrid {
+  private readonly cells = new Map<number, number[]>();
+  private readonly out: TrackState[] = [];
+  private readonly idx: number[] = [];
+
+  constructor(private readonly live: readonly TrackState[], private readonly cellM: number) {
+    live.forEach((t, i) => {
+      if (!t.last) return;
+      const k = this.key(Math.floor(t.last.e / cellM), Math.floor(t.last.n / cellM));
+      let c = this.cells.get(k);
+      if (!c) this.cells.set(k, (c = []));
+      c.push(i);
+    });
+  }
+
+  /** Tracks whose last position is within one cell of (e, n), in `live` order (the array is reused). */
+  near(e: number, n: number): TrackState[] {
+    const cx = Math.floor(e / this.cellM), cy = Math.floor(n / this.cellM);
+    const idx = this.idx;
+    idx.length = 0;
+    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) for (const i of this.cells.get(this.key(cx + dx, cy + dy)) ?? []) idx.push(i);
+    idx.sort((a, b) => a - b);
+    this.out.length = 0;
+    for (const i of idx) this.out.push(this.live[i]);
+    return this.out;
+  }
+
+  private key(cx: number, cy: number): number {
+    return (cx + 0x8000) * 0x10000 + (cy + 0x8000);
+  }
+}
 
 /** One object: a chain of tracks judged to be one thing. Evidence, facts and alerts live here. */
 class ObjectState {
@@ -472,6 +512,7 @@ export class Assessor {
 
   private correlate(live: TrackState[], timeMs: number, alerts: AlertChange[]): void {
     const cc = this.correlationConfig;
+    let grid: NearGrid | null = null;
     for (const b of live) {
       if (b.linked || !b.reportable || b.reportableSinceMs === null || !b.first || !b.last || !this.supported(b, b.last.timeMs)) continue;
       if (b.obj.members.size > 1 || b.obj.id !== b.id) continue;
@@ -535,10 +576,11 @@ export class Assessor {
       // A take-over from a live track of an older object: it started where that track was, and
       // that track stopped being detected then, or holds still while this one leaves, or the two
       // have moved together (duplicates).
-      for (const p of live) {
+      grid ??= new NearGrid(live, TAKEOVER_RANGE_M);
+      for (const p of grid.near(q.e, q.n)) {
         if (p === b || p.obj === b.obj || p.startMs >= b.startMs || !p.obj.everReportable || !p.last) continue;
         // Far away now: not this one (a minute of flight at most since this track started).
-        if (Math.hypot(p.last.e - q.e, p.last.n - q.n) > 1500) continue;
+        if (Math.hypot(p.last.e - q.e, p.last.n - q.n) > TAKEOVER_RANGE_M) continue;
         const kp = p.history.indexFrom(q.timeMs);
         if (kp >= p.history.length) continue;
         const pe = p.history.get(kp, 'e'), pn = p.history.get(kp, 'n');
@@ -740,7 +782,12 @@ export class Assessor {
             bestD = d;
             const sd = border.signedDistance(e, n);
             last = { t: h.get(k, 'timeMs'), e, n, sd };
-            side = Math.abs(sd) > this.eventConfig.crossingMinMarginM ? (sd > 0 ? 1 : -1) : c.behaviour.crossing.side;
+            // Its side there by the same hysteresis its own crossing detector applies (a state a
+            // few metres over the line with a σ of tens is on neither side): else the side that
+            // track was firmly on. A fixed margin here read a wobble inside the band as a side,
+            // so a crossing made across the hand-over went unseen (or a wobble made one up).
+            const firm = firmSide(h.sample(k), this.ctx);
+            side = firm !== 0 ? firm : c.behaviour.crossing.side;
           }
         }
       }

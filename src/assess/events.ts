@@ -196,7 +196,7 @@ export class CrossingDetector {
     const border = ctx.zones.border;
     if (!border || !Number.isFinite(d.sd)) return;
     const cfg = ctx.cfg;
-    const margin = Math.min(cfg.crossingMaxMarginM, Math.max(cfg.crossingMinMarginM, cfg.crossingSigmaK * d.sigmaPerp));
+    const margin = crossingMargin(d.sigmaPerp, cfg);
     const firm: -1 | 0 | 1 = d.sd > margin ? 1 : d.sd < -margin ? -1 : 0;
     const here = { t: s.timeMs, e: s.e, n: s.n, sd: d.sd };
     if (firm === 0 || this.side === 0 || firm === this.side) {
@@ -785,16 +785,45 @@ function derive(s: Sample, h: History, ctx: BehaviourContext): Derived {
     k = 1;
   }
   const speedH = Math.hypot(ve / k, vn / k);
+  const b = borderPosition(s, ctx);
+  return b ? { speedH, ...b } : { speedH, sd: NaN, sigmaPerp: Math.sqrt(0.5 * (s.pee + s.pnn)), closingMps: 0 };
+}
+
+/**
+ * Where a state is relative to the border: signed distance (+ defended side), its σ across the
+ * line and the closing speed toward the line; null without a border.
+ */
+export function borderPosition(
+  s: { e: number; n: number; ve: number; vn: number; pee: number; pen: number; pnn: number }, ctx: BehaviourContext,
+): { sd: number; sigmaPerp: number; closingMps: number } | null {
   const border = ctx.zones.border;
-  if (!border) return { speedH, sd: NaN, sigmaPerp: Math.sqrt(0.5 * (s.pee + s.pnn)), closingMps: 0 };
+  if (!border) return null;
   const q = border.nearest(s.e, s.n);
   const dx = q.e - s.e, dy = q.n - s.n, dist = Math.hypot(dx, dy);
   const ux = dist > 1e-6 ? dx / dist : 0, uy = dist > 1e-6 ? dy / dist : 0;
   const varPerp = dist > 1e-6 ? ux * ux * s.pee + 2 * ux * uy * s.pen + uy * uy * s.pnn : 0.5 * (s.pee + s.pnn);
   return {
-    speedH,
     sd: border.isProtected(s.e, s.n) ? q.distanceM : -q.distanceM,
     sigmaPerp: Math.sqrt(Math.max(varPerp, 0)),
     closingMps: dist > 1e-6 ? s.ve * ux + s.vn * uy : 0,
   };
+}
+
+/** The crossing detector's hysteresis: a side counts beyond max(minMargin, k·σ⊥), at most maxMargin [m]. */
+export function crossingMargin(sigmaPerp: number, cfg: EventConfig): number {
+  return Math.min(cfg.crossingMaxMarginM, Math.max(cfg.crossingMinMarginM, cfg.crossingSigmaK * sigmaPerp));
+}
+
+/**
+ * The side a state is firmly on by the crossing detector's own hysteresis (+1 defended, −1 far),
+ * 0 inside the band (or without a border): a state a few metres over the line with a σ of tens
+ * of metres is on neither side yet.
+ */
+export function firmSide(
+  s: { e: number; n: number; ve: number; vn: number; pee: number; pen: number; pnn: number }, ctx: BehaviourContext,
+): -1 | 0 | 1 {
+  const b = borderPosition(s, ctx);
+  if (!b) return 0;
+  const m = crossingMargin(b.sigmaPerp, ctx.cfg);
+  return b.sd > m ? 1 : b.sd < -m ? -1 : 0;
 }

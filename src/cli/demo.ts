@@ -1,22 +1,56 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { loadScenario, scoreScenario, summary } from './evaluate-scenario.js';
-
 /**
- * Until the operator application lands, the demo scores the default tracker on every shared
- * scenario and prints what it achieved.
+ * `centinela demo` (what `npm start` runs): a simulator scenario (border-night by default) played
+ * in real time through the whole pipeline, the embedded store, and the operator UI, with a
+ * one-time login URL printed as Jupyter does. Stopping and starting it again keeps the alerts
+ * (and their acknowledgements) and continues with the next lap of the scenario.
  */
-export function demo(dir: string): void {
-  if (!existsSync(dir)) {
-    process.stdout.write(`no scenarios at ${dir}; pass --scenarios <dir>\n`);
-    return;
-  }
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && f !== 'stonesoup-results.json').sort();
-  for (const f of files) {
-    const s = summary(scoreScenario(loadScenario(join(dir, f)), 'default'));
-    const g = s.gospa as { mean: number };
-    process.stdout.write(
-      `${String(s.scenario).padEnd(10)} GOSPA ${g.mean.toFixed(2).padStart(7)} m   ${String(s.tracks).padStart(5)} tracks   ${Math.round(s.measPerSecond as number).toLocaleString('en-US').padStart(10)} meas/s\n`,
-    );
-  }
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { siteOfScenario } from '../pipeline/site.js';
+import { createToken } from '../server/auth.js';
+import { LiveSimSource } from '../sim/live-source.js';
+import { loadSimScenario } from '../sim/scenario.js';
+import { Service } from '../service/service.js';
+
+export interface DemoOptions {
+  port: number;
+  host: string;
+  scenario: string;
+  db: string;
+  seed?: number;
+  speed: number;
+}
+
+const LAP = 'demo.lap';
+
+/** dist/web beside this file's package (the built UI). */
+export function webRoot(): string | undefined {
+  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../web');
+  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+}
+
+export async function demo(opts: DemoOptions): Promise<Service> {
+  const scenario = loadSimScenario(opts.scenario);
+  if (opts.db !== ':memory:') mkdirSync(dirname(resolve(opts.db)), { recursive: true });
+  // Logs go to stderr (warnings and worse): stdout is for the login URL.
+  const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const service = await Service.start({ site: siteOfScenario(scenario), dbPath: opts.db, host: opts.host, port: opts.port, webRoot: webRoot(), logger });
+  const lap = Number(service.store.getMeta(LAP) ?? -1) + 1;
+  service.store.setMeta(LAP, String(lap));
+  service.addSource(new LiveSimSource(scenario, service.bus, service.now(), { seed: opts.seed, firstLap: lap, speed: opts.speed }));
+  const { secret } = createToken(service.store, 'admin', 'demo login', 12);
+  const port = new URL(service.url).port;
+  process.stdout.write(
+    `Centinela demo: ${scenario.name} (lap ${lap}) in real time${opts.speed !== 1 ? ` ×${opts.speed}` : ''}, store ${opts.db}\n` +
+      `Open the operator UI (this token is also the API bearer token, admin, valid 12 h):\n\n` +
+      `    http://localhost:${port}/?token=${secret}\n\n`,
+  );
+  const stop = () => {
+    void service.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return service;
 }

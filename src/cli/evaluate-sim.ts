@@ -3,8 +3,8 @@ import { evaluateRun, type LabelledPoint, type RunEvaluation } from '../eval/eva
 import { SectorFusion } from '../fusion/sector.js';
 import type { Scenario } from '../sim/scenario.js';
 import { Simulation } from '../sim/simulator.js';
+import { AcousticSensor, AdsbSensor, EoirSensor, RadarSensor, RemoteIdSensor } from '../sim/sensors/index.js';
 import type { SimSensor, TruthState } from '../sim/types.js';
-import { inCoverage, type SensorSpec } from '../tracking/sensor.js';
 
 export interface SimEvalOptions {
   seed?: number;
@@ -41,7 +41,7 @@ export interface SimEvalResult {
  * Which truths are scored: airborne objects (drones, birds, aircraft) inside the surveilled
  * region that the sector can place at that instant — a position-fixing sensor (radar above its
  * elevation mask, a Remote ID / ADS-B receiver hearing that object) or two passive sensors
- * sensing it have Pd ≥ ½ on it (see `observable`). An object the sensors cannot see is no
+ * with elevation sensing it have Pd ≥ ½ on it (see `observable`). An object the sensors cannot see is no
  * tracker's fault; one they can is.
  * Ground vehicles are radar clutter by design (never targets), so a track on one counts as false.
  */
@@ -74,7 +74,7 @@ export function evaluateSimScenario(scenario: Scenario, opts: SimEvalOptions = {
       for (const s of item.states) {
         if (s.cls === 'ground-vehicle' || s.u < 1) continue; // on the ground: not airborne
         if (s.e < region.xmin || s.e > region.xmax || s.n < region.ymin || s.n > region.ymax) continue;
-        if (!observable(sim.world.sensors, fusion.specs, s)) continue;
+        if (!observable(sim.world.sensors, s)) continue;
         truth.push({ id: s.id, x: s.e, y: s.n });
         ids.add(s.id);
       }
@@ -93,39 +93,51 @@ export function evaluateSimScenario(scenario: Scenario, opts: SimEvalOptions = {
   };
 }
 
-/** A sensor model's own Pd at a range (the sensor models expose it; optional in the SimSensor contract). */
-interface WithPd {
-  pd?: (rangeM: number, x?: number) => number;
-  config?: { minElevationDeg?: number };
-}
-
 /**
- * Whether the sector can place this object now: a sensor that fixes a position (radar above its
- * elevation mask; a Remote ID or ADS-B receiver hearing this object) has Pd ≥ ½ on it, or two
- * passive sensors that can sense it do (for triangulation). Pd comes from each sensor model's own
- * `pd(range, …)` when it has one; otherwise the tracker spec's coverage decides.
+ * Whether the sector can place this object now — the one definition every simulator score uses
+ * (this tracker evaluation, the operational benchmark's "in coverage"):
+ *   - a radar has Pd ≥ ½ on it (its own Swerling curve at this range and RCS) inside its instrumented
+ *     volume: range in [min, max], azimuth within its sector, elevation between its (terrain) mask
+ *     and its ceiling;
+ *   - a Remote ID / ADS-B receiver hears this object (it broadcasts) with Pd ≥ ½; or
+ *   - two passive sensors that measure elevation (acoustic arrays within their elevation band,
+ *     uncued EO/IR within its home field of view) have Pd ≥ ½ on it, for a 3-D bearing cut.
+ * RF detectors give azimuth only: the 3-D tracker cannot start a track from them, so they place
+ * nothing on their own (they still feed tracks that exist).
  */
-function observable(sensors: readonly SimSensor[], specs: readonly SensorSpec[], s: TruthState): boolean {
+export function observable(sensors: readonly SimSensor[], t: TruthState): boolean {
   let passive = 0;
-  for (let i = 0; i < sensors.length; i++) {
-    const sen = sensors[i] as SimSensor & WithPd, sp = specs[i];
-    const de = s.e - sen.position.e, dn = s.n - sen.position.n, du = s.u - sen.position.u;
-    const r = Math.hypot(de, dn, du);
-    const likely = (x?: number) => (sen.pd ? sen.pd(r, x) >= 0.5 : inCoverage(sp.coverage, s.e, s.n));
-    switch (sen.kind) {
-      case 'radar': {
-        const el = (Math.atan2(du, Math.hypot(de, dn)) * 180) / Math.PI;
-        if (el >= (sen.config?.minElevationDeg ?? 0) && likely(s.rcsM2)) return true;
-        break;
-      }
-      case 'remoteid': if (s.remoteId && likely()) return true; break;
-      case 'adsb': if (s.icao && likely()) return true; break;
-      case 'eoir': if (likely()) passive++; break;
-      case 'acoustic': if (s.acousticLevel > 0 && likely(s.acousticLevel)) passive++; break;
-      case 'rf': if (s.rf && likely()) passive++; break;
+  for (const s of sensors) {
+    const dx = t.e - s.position.e, dy = t.n - s.position.n, dz = t.u - s.position.u;
+    const rh = Math.hypot(dx, dy), r = Math.hypot(rh, dz);
+    const az = Math.atan2(dx, dy), el = Math.atan2(dz, rh);
+    if (s instanceof RadarSensor) {
+      const c = s.config;
+      if (r < c.minRangeM || r > c.maxRangeM) continue;
+      if (c.azimuthWidthDeg < 360 && Math.abs(wrapPi(az - c.boresightAzimuthDeg * DEG)) > (c.azimuthWidthDeg * DEG) / 2) continue;
+      if (el < s.maskElevationRad(az) || el > c.maxElevationDeg * DEG) continue;
+      if (s.pd(r, t.rcsM2) >= 0.5) return true;
+    } else if (s instanceof RemoteIdSensor) {
+      if (t.remoteId && r <= s.config.maxRangeM && s.pd(r) >= 0.5) return true;
+    } else if (s instanceof AdsbSensor) {
+      if (t.icao && r <= s.config.maxRangeM && s.pd(r) >= 0.5) return true;
+    } else if (s instanceof AcousticSensor) {
+      const c = s.config;
+      if (r <= c.maxRangeM && el >= c.minElevationDeg * DEG && el <= c.maxElevationDeg * DEG && s.pd(r, t.acousticLevel) >= 0.5) passive++;
+    } else if (s instanceof EoirSensor) {
+      const c = s.config;
+      const inFov = Math.abs(wrapPi(az - c.homeAzimuthDeg * DEG)) <= (c.horizontalFovDeg * DEG) / 2
+        && Math.abs(el - c.homeElevationDeg * DEG) <= (c.verticalFovDeg * DEG) / 2;
+      if (inFov && r <= c.maxRangeM && s.pd(r) >= 0.5) passive++;
     }
   }
   return passive >= 2;
+}
+
+const DEG = Math.PI / 180;
+
+function wrapPi(a: number): number {
+  return Math.atan2(Math.sin(a), Math.cos(a));
 }
 
 /** The `--json` summary of a simulator evaluation (the same keys as for scenario files, plus the sim's). */

@@ -11,10 +11,17 @@ import { registerSapientCommands } from './sapient.js';
 import { registerCotCommands } from './cot.js';
 import { registerRemoteIdCommands } from './remoteid.js';
 import { registerAdsbCommands } from './adsb.js';
+import type { DemoOptions } from './demo.js';
 
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('must be a positive number');
+  return n;
+}
+
+function portNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0–65535)');
   return n;
 }
 
@@ -117,11 +124,29 @@ export function buildProgram(): Command {
 
   program
     .command('demo')
-    .description('score the default tracker on every shared scenario (the live map arrives with the operator app)')
-    .option('--scenarios <dir>', 'folder of scenario files', '../shared/scenarios')
-    .action(async (opts: { scenarios: string }) => {
+    .description('the live demo: a border scenario in real time through the whole pipeline, the store and the operator UI')
+    .option('--port <n>', 'HTTP port of the operator UI and API', portNumber, 8080)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--scenario <name>', 'built-in scenario or .yaml file', 'border-night')
+    .option('--db <file>', 'SQLite store (kept across restarts)', '.centinela/demo.db')
+    .option('--seed <n>', "seed of the first lap (default the scenario's)", seedNumber)
+    .option('--speed <factor>', 'scenario seconds per wall second', positiveNumber, 1)
+    .action(async (opts: DemoOptions) => {
       const { demo } = await import('./demo.js');
-      demo(opts.scenarios);
+      await demo(opts);
+    });
+
+  program
+    .command('serve')
+    .description('the live service on real sensor feeds: a site file (sector, zones, sensors, SAPIENT/ADS-B/Remote ID/CoT sources, TAK/SAPIENT sinks), the store and the operator UI')
+    .requiredOption('--config <file>', 'site file (YAML; see examples/site.yaml)')
+    .option('--port <n>', 'HTTP port of the operator UI and API', portNumber, 8080)
+    .option('--host <addr>', 'address to listen on', '127.0.0.1')
+    .option('--db <file>', 'SQLite store (kept across restarts; default .centinela/<site name>.db)')
+    .option('--tracker <name>', `tracker configuration: ${TRACKER_NAMES.join(', ')}`, trackerName, 'default')
+    .action(async (opts: { config: string; port: number; host: string; db?: string; tracker: string }) => {
+      const { serve } = await import('./serve.js');
+      await serve(opts);
     });
 
   registerCotCommands(program);

@@ -41,9 +41,8 @@ import { SectorFusion } from '../fusion/sector.js';
 import type { LocalFrame } from '../geo/enu.js';
 import { OBJECT_CLASSES, type ObjectClass } from '../model/detection.js';
 import { loadSimScenario, type Scenario } from '../sim/scenario.js';
-import { AcousticSensor, AdsbSensor, EoirSensor, RadarSensor, RemoteIdSensor } from '../sim/sensors/index.js';
 import { Simulation } from '../sim/simulator.js';
-import type { SimSensor, TruthState } from '../sim/types.js';
+import { observable } from './evaluate-sim.js';
 
 export interface OpsOptions {
   seed?: number;
@@ -126,48 +125,6 @@ export function zonesOf(s: Scenario, frame: LocalFrame): ZoneSet {
   return zonesFromGeoJson(zonesGeoJsonOf(s), frame);
 }
 
-interface Coverage {
-  observable: boolean;
-}
-
-/**
- * Whether some sensor arrangement could place the object now: a radar with Pd ≥ ½ on it (range,
- * azimuth, elevation above its mask), a Remote ID / ADS-B receiver hearing it with Pd ≥ ½, or two
- * passive sensors with elevation (acoustic, uncued EO/IR) with Pd ≥ ½ (for triangulation).
- */
-function coverageOf(sensors: readonly SimSensor[], t: TruthState): Coverage {
-  let passive = 0;
-  for (const s of sensors) {
-    const dx = t.e - s.position.e, dy = t.n - s.position.n, dz = t.u - s.position.u;
-    const rh = Math.hypot(dx, dy), r = Math.hypot(rh, dz);
-    const az = Math.atan2(dx, dy), el = Math.atan2(dz, rh);
-    if (s instanceof RadarSensor) {
-      const c = s.config;
-      if (r < c.minRangeM || r > c.maxRangeM) continue;
-      if (c.azimuthWidthDeg < 360 && Math.abs(wrap(az - (c.boresightAzimuthDeg * Math.PI) / 180)) > (c.azimuthWidthDeg * Math.PI) / 360) continue;
-      if (el < s.maskElevationRad(az) || el > (c.maxElevationDeg * Math.PI) / 180) continue;
-      if (s.pd(r, t.rcsM2) >= 0.5) return { observable: true };
-    } else if (s instanceof RemoteIdSensor) {
-      if (t.remoteId && r <= s.config.maxRangeM && s.pd(r) >= 0.5) return { observable: true };
-    } else if (s instanceof AdsbSensor) {
-      if (t.icao && r <= s.config.maxRangeM && s.pd(r) >= 0.5) return { observable: true };
-    } else if (s instanceof AcousticSensor) {
-      const c = s.config;
-      if (r <= c.maxRangeM && el >= (c.minElevationDeg * Math.PI) / 180 && el <= (c.maxElevationDeg * Math.PI) / 180 && s.pd(r, t.acousticLevel) >= 0.5) passive++;
-    } else if (s instanceof EoirSensor) {
-      const c = s.config;
-      const inFov = Math.abs(wrap(az - (c.homeAzimuthDeg * Math.PI) / 180)) <= (c.horizontalFovDeg * Math.PI) / 360
-        && Math.abs(el - (c.homeElevationDeg * Math.PI) / 180) <= (c.verticalFovDeg * Math.PI) / 360;
-      if (inFov && r <= c.maxRangeM && s.pd(r) >= 0.5) passive++;
-    }
-  }
-  return { observable: passive >= 2 };
-}
-
-function wrap(a: number): number {
-  return Math.atan2(Math.sin(a), Math.cos(a));
-}
-
 /** Compact per-track truth labels over time. */
 class Labels {
   readonly times: number[] = [];
@@ -240,10 +197,6 @@ interface TruthCopy {
 export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRun {
   const now = opts.now ?? (() => performance.now());
   const t0 = now();
-  // A copy per run: the simulator caches per scenario object (road polylines, whose degenerate
-  // fallback draws from the run's random stream), so without it a seed's world would depend on
-  // which seeds ran before it in the same process.
-  scenario = structuredClone(scenario);
   const sim = new Simulation(scenario, { seed: opts.seed, durationS: opts.durationS, truthIntervalMs: 1000 });
   const world = sim.world;
   const frame = world.frame;
@@ -362,7 +315,7 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
       }
     } else {
       // Ground vehicles are never scored (radar clutter by design): their coverage is not needed.
-      const truths: TruthCopy[] = item.states.map((s) => ({ id: s.id, cls: s.cls, e: s.e, n: s.n, u: s.u, observable: s.cls !== 'ground-vehicle' && coverageOf(world.sensors, s).observable }));
+      const truths: TruthCopy[] = item.states.map((s) => ({ id: s.id, cls: s.cls, e: s.e, n: s.n, u: s.u, observable: s.cls !== 'ground-vehicle' && observable(world.sensors, s) }));
       for (const t of truths) {
         const c = firstInbound.get(t.id);
         if (c && c.inCoverage === null && item.timeMs >= c.timeMs) c.inCoverage = t.observable;

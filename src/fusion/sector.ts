@@ -15,9 +15,29 @@
  *   remoteid, adsb     → CartesianPosition(3, 'gnss') with per-detection R from the broadcast
  *                        95 % accuracy bounds: σ = bound / 1.96 per axis (horizontal bound on east
  *                        and north, vertical bound on up), identity from `identityOf(evidence)`.
+ *   any kind, `position` detections (a SAPIENT `location` report; a node that fixes the object
+ *   itself) → CartesianPosition(3) with the detection's own covariance. For remoteid and adsb
+ *   sensors that is their usual model; any other sensor gets a second, "position form" of its
+ *   spec (same coverage, Pd and selectivity — a camera's is all round and selective, as it pans
+ *   to what it is cued on; clutter density per m³ from its false-alarm rate over its coverage
+ *   volume), and such scans carry it as `scan.spec`: the tracker still sees
+ *   one sensor index, so tracks name the sensor as usual. A sensor that mixes forms at one
+ *   instant sends one scan per form.
+ *
+ * Covariance frames: a `position` covariance is ENU at the target; it is rotated into the sector
+ * frame exactly (ENU at the target → ECEF → ENU at the origin). The two frames differ by the
+ * angle θ between the verticals (0.16 mrad per km of offset). Small, but a 2-D fix (vertical σ
+ * 500 m, SAPIENT's assumption when z is absent) would otherwise lose its horizontal–vertical
+ * correlation θ·σu² (≈ 40 m² per km; ρ ≈ 0.08 at 10 km for a 10 m horizontal σ), and the
+ * rotation costs a few dozen multiplications. The `gnss` bounds are circular horizontally (the
+ * convergence of the meridians does not change them) and coarse categories (their tilt term is
+ * far below their quantisation), so they are used as they are.
+ *
+ * Sensors can join while the sector runs (`addSensor`, e.g. a SAPIENT node registering): the
+ * tracker's sensor list is this object's `specs` array and grows with it.
  */
 import type { LocalFrame } from '../geo/enu.js';
-import { detectionSchema, identityOf, type Detection, type SensorKind } from '../model/detection.js';
+import { detectionSchema, identityOf, type Detection, type Measurement, type SensorKind } from '../model/detection.js';
 import { BearingOnly } from '../tracking/measurement/bearing.js';
 import { CartesianPosition } from '../tracking/measurement/cartesian.js';
 import { PolarRadar } from '../tracking/measurement/polar.js';
@@ -69,8 +89,12 @@ const TYPICAL_PD_FRACTION = 0.8;
  */
 const OTHER_OBJECTS_PER_SCAN = 2;
 
+/** Which of a sensor's specs a scan uses: its own, or its position form. */
+type ScanForm = 'native' | 'position';
+
 interface OpenScan {
   timeMs: number;
+  form: ScanForm;
   count: number;
   z: number[];
   R: number[];
@@ -89,6 +113,8 @@ export class SectorFusion {
   accepted = 0;
   private readonly index = new Map<string, number>();
   private readonly kinds: SensorKind[] = [];
+  /** Per sensor: its position form (null when its own model already takes positions). */
+  private readonly positionSpecs: (SensorSpec | null)[] = [];
   /** Whether the nominal R of a sensor has been set (from its config or first detection). */
   private readonly nominalSet: boolean[] = [];
   private readonly open: (OpenScan | null)[] = [];
@@ -98,15 +124,8 @@ export class SectorFusion {
   private readonly beforeScan?: (timeMs: number) => void;
 
   constructor(readonly frame: LocalFrame, sensors: readonly SensorConfig[], opts: SectorFusionOptions = {}) {
-    this.specs = sensors.map((c, i) => {
-      if (this.index.has(c.id)) throw new Error(`duplicate sensor id "${c.id}"`);
-      this.index.set(c.id, i);
-      this.kinds.push(c.kind);
-      this.open.push(null);
-      const { spec, nominal } = this.specFor(c);
-      this.nominalSet.push(nominal);
-      return spec;
-    });
+    this.specs = [];
+    for (const c of sensors) this.register(c);
     this.tracker = new Tracker(trackerPreset(opts.tracker ?? 'default', 3), this.specs, opts.region ?? null);
     this.validate = opts.validate ?? false;
     this.beforeScan = opts.beforeScan;
@@ -114,6 +133,34 @@ export class SectorFusion {
       this.beforeScan?.(scan.timeMs);
       this.tracker.process(scan);
     });
+  }
+
+  /**
+   * Adds a sensor while the sector runs (a SAPIENT node that registered, a receiver brought up);
+   * returns its index in `specs` (= the tracker's sensor index). Throws on a duplicate id.
+   * Whoever keeps per-sensor state beside this object (an assessor's sensor list) must grow it
+   * with the same index.
+   */
+  addSensor(c: SensorConfig): number {
+    return this.register(c);
+  }
+
+  /** Whether a sensor id is known. */
+  hasSensor(id: string): boolean {
+    return this.index.has(id);
+  }
+
+  private register(c: SensorConfig): number {
+    if (this.index.has(c.id)) throw new Error(`duplicate sensor id "${c.id}"`);
+    const { spec, nominal } = this.specFor(c);
+    const i = this.specs.length;
+    this.index.set(c.id, i);
+    this.kinds.push(c.kind);
+    this.open.push(null);
+    this.nominalSet.push(nominal);
+    this.positionSpecs.push(c.kind === 'remoteid' || c.kind === 'adsb' ? null : positionFormOf(spec, c));
+    this.specs.push(spec); // the tracker holds this same array
+    return i;
   }
 
   /** Sensor configuration → tracker SensorSpec (and whether its nominal noise was known). */
@@ -178,6 +225,8 @@ export class SectorFusion {
             id: c.id, kind: c.kind, model: new CartesianPosition(3, 'gnss'), R: diag([100, 100, 225]),
             pd: c.pdMax * TYPICAL_PD_FRACTION, clutterDensity: MIN_FALSE_PER_SCAN / volume, coverage: sector(0, c.maxRangeM),
             selective: true, // hears only objects that transmit Remote ID / ADS-B
+            // Each transmitter broadcasts on its own clock: silence is a miss only after a report interval.
+            reportIntervalMs: Math.round(c.updateIntervalS * 1000),
           },
           nominal: true,
         };
@@ -191,15 +240,23 @@ export class SectorFusion {
     const s = this.index.get(d.sensorId);
     if (s === undefined) return this.reject('unknown-sensor');
     if (!Number.isFinite(d.timeMs)) return this.reject('non-finite');
-    // Close every group older than this detection: the stream is time-ordered per sensor.
+    const meas = d.measurement;
+    const alt = meas.kind === 'position' ? this.positionSpecs[s] : null;
+    const form: ScanForm = alt ? 'position' : 'native';
+    // Close every group older than this detection (the stream is time-ordered per sensor), and
+    // this sensor's group when the time or the form changes.
     for (let i = 0; i < this.open.length; i++) {
       const o = this.open[i];
-      if (o && (o.timeMs < d.timeMs || (i === s && o.timeMs !== d.timeMs))) this.emit(i);
+      if (o && (o.timeMs < d.timeMs || (i === s && (o.timeMs !== d.timeMs || o.form !== form)))) this.emit(i);
     }
-    const spec = this.specs[s], kind = this.kinds[s], m = spec.model.m, meas = d.measurement;
+    const spec = alt ?? this.specs[s], kind = this.kinds[s], m = spec.model.m;
     const z = this.z, R = this.rScratch;
     let ownR = false;
-    switch (kind) {
+    if (alt) {
+      if (meas.kind !== 'position') return this.reject('wrong-measurement');
+      if (!this.positionMeasurement(meas, z, R)) return this.reject('invalid');
+      ownR = true;
+    } else switch (kind) {
       case 'radar': {
         if (meas.kind !== 'polar') return this.reject('wrong-measurement');
         if (meas.elevationRad === undefined || (m === 4 && meas.rangeRateMps === undefined)) return this.reject('missing-component');
@@ -230,6 +287,11 @@ export class SectorFusion {
       }
       case 'remoteid':
       case 'adsb': {
+        if (meas.kind === 'position') {
+          if (!this.positionMeasurement(meas, z, R)) return this.reject('invalid');
+          ownR = true;
+          break;
+        }
         if (meas.kind !== 'gnss') return this.reject('wrong-measurement');
         this.frame.geodeticToEnu(meas.latDeg, meas.lonDeg, meas.heightAboveEllipsoidM, this.geo);
         z[0] = this.geo[0]; z[1] = this.geo[1]; z[2] = this.geo[2];
@@ -243,7 +305,7 @@ export class SectorFusion {
     for (let k = 0; k < m * m; k++) if (!Number.isFinite(R[k])) return this.reject('non-finite');
 
     let o = this.open[s];
-    if (!o) this.open[s] = o = { timeMs: d.timeMs, count: 0, z: [], R: [], ownR: false, ids: [], anyId: false };
+    if (!o) this.open[s] = o = { timeMs: d.timeMs, form, count: 0, z: [], R: [], ownR: false, ids: [], anyId: false };
     // A scan either carries R for every detection or none: back-fill the nominal when the first own R appears.
     if (ownR && !o.ownR) {
       o.ownR = true;
@@ -299,6 +361,50 @@ export class SectorFusion {
 
   private readonly z = new Float64Array(4);
   private readonly rScratch = new Float64Array(16);
+  private readonly rot = new Float64Array(9);
+  private readonly covIn = new Float64Array(9);
+
+  /**
+   * A `position` detection → z (sector ENU) and R (its covariance rotated from ENU at the target
+   * into the sector frame). False when the covariance is not one (not symmetric positive definite).
+   */
+  private positionMeasurement(meas: Extract<Measurement, { kind: 'position' }>, z: Float64Array, R: Float64Array): boolean {
+    const c = meas.covarianceEnu, C = this.covIn;
+    for (let i = 0; i < 3; i++) {
+      for (let j = 0; j < 3; j++) {
+        const a = c[i * 3 + j], b = c[j * 3 + i];
+        if (Math.abs(a - b) > 1e-6 * Math.max(1, Math.abs(a), Math.abs(b))) return false;
+        C[i * 3 + j] = (a + b) / 2;
+      }
+    }
+    if (!positiveDefinite3(C)) return false;
+    this.frame.geodeticToEnu(meas.latDeg, meas.lonDeg, meas.heightAboveEllipsoidM, this.geo);
+    z[0] = this.geo[0]; z[1] = this.geo[1]; z[2] = this.geo[2];
+    // M = R_origin · R_targetᵀ (ENU at the target → ECEF → ENU at the origin); R = M C Mᵀ.
+    const lat = meas.latDeg * DEG, lon = meas.lonDeg * DEG;
+    const sf = Math.sin(lat), cf = Math.cos(lat), sl = Math.sin(lon), cl = Math.cos(lon);
+    const t0 = -sl, t1 = cl, t2 = 0, t3 = -sf * cl, t4 = -sf * sl, t5 = cf, t6 = cf * cl, t7 = cf * sl, t8 = sf;
+    const o = this.frame.ecefToEnuRotation, M = this.rot;
+    for (let i = 0; i < 3; i++) {
+      const a = o[i * 3], b = o[i * 3 + 1], g = o[i * 3 + 2];
+      M[i * 3] = a * t0 + b * t1 + g * t2;
+      M[i * 3 + 1] = a * t3 + b * t4 + g * t5;
+      M[i * 3 + 2] = a * t6 + b * t7 + g * t8;
+    }
+    for (let i = 0; i < 3; i++) {
+      for (let j = i; j < 3; j++) {
+        let sum = 0;
+        for (let k = 0; k < 3; k++) {
+          const mik = M[i * 3 + k];
+          if (mik === 0) continue;
+          for (let l = 0; l < 3; l++) sum += mik * C[k * 3 + l] * M[j * 3 + l];
+        }
+        R[i * 3 + j] = sum;
+        R[j * 3 + i] = sum;
+      }
+    }
+    return true;
+  }
 
   /** Takes a sensor's first stated noise as its nominal R; true when this detection's R differs from it. */
   private adoptNominal(s: number, R: Float64Array, mm: number): boolean {
@@ -319,6 +425,7 @@ export class SectorFusion {
       timeMs: o.timeMs, sensor: s, count: o.count, z: Float64Array.from(o.z),
       R: o.ownR ? Float64Array.from(o.R) : null, identity: o.anyId ? o.ids : null,
     };
+    if (o.form === 'position') scan.spec = this.positionSpecs[s];
     if (!this.buffer.push(scan)) this.rejected.late += o.count;
   }
 
@@ -326,6 +433,71 @@ export class SectorFusion {
     this.rejected[reason]++;
     return false;
   }
+}
+
+/**
+ * The position form of a sensor that normally measures plots or bearings: a Cartesian 3-D model
+ * with the sensor's coverage, Pd and selectivity. Its clutter density [1/m³] spreads the
+ * sensor's false reports per scan uniformly over its coverage volume (azimuth width × the
+ * elevation band × the range shell): a node that reports positions has already run its own
+ * detection and plot extraction, so no clutter map.
+ */
+function positionFormOf(own: SensorSpec, c: SensorConfig): SensorSpec {
+  let falsePerScan: number, azWidth: number, elMin: number, elMax: number, rMin = 0;
+  const rMax = c.maxRangeM;
+  switch (c.kind) {
+    case 'radar':
+      falsePerScan = c.clutter.meanPerScan;
+      azWidth = Math.min(c.azimuthWidthDeg, 360) * DEG;
+      elMin = c.minElevationDeg;
+      elMax = c.maxElevationDeg;
+      rMin = c.minRangeM;
+      break;
+    case 'eoir':
+      falsePerScan = c.falseAlarmsPerUpdate;
+      azWidth = Math.min(c.horizontalFovDeg, 360) * DEG;
+      elMin = Math.max(c.homeElevationDeg - c.verticalFovDeg / 2, -90);
+      elMax = Math.min(c.homeElevationDeg + c.verticalFovDeg / 2, 90);
+      break;
+    case 'acoustic':
+      falsePerScan = c.falseAlarmsPerUpdate;
+      azWidth = 2 * Math.PI;
+      elMin = c.minElevationDeg;
+      elMax = c.maxElevationDeg;
+      break;
+    default:
+      falsePerScan = 'falseAlarmsPerUpdate' in c ? c.falseAlarmsPerUpdate : 0;
+      azWidth = 2 * Math.PI;
+      elMin = 0;
+      elMax = 90;
+  }
+  const band = Math.max(Math.sin(elMax * DEG) - Math.sin(elMin * DEG), 1e-3);
+  const volume = Math.max((azWidth * (rMax ** 3 - rMin ** 3) / 3) * band, 1);
+  // A camera that fixes positions pans to what it was cued on: it covers all round (to its
+  // range), and its silence about a track it has not seen says nothing (it looked elsewhere).
+  const oc = own.coverage;
+  const camera = c.kind === 'eoir' && oc.kind === 'sector';
+  const coverage: Coverage = camera ? { kind: 'sector', x: oc.x, y: oc.y, minRange: 0, maxRange: rMax } : oc;
+  const selective = camera ? true : own.selective;
+  return {
+    id: own.id, kind: own.kind, model: new CartesianPosition(3), R: diag([100, 100, 225]),
+    pd: own.pd, clutterDensity: Math.max(falsePerScan, MIN_FALSE_PER_SCAN) / volume, coverage,
+    ...(selective !== undefined ? { selective } : {}),
+  };
+}
+
+/** Whether a symmetric 3×3 matrix is positive definite (Cholesky succeeds). */
+function positiveDefinite3(C: Float64Array): boolean {
+  const l00 = C[0];
+  if (!(l00 > 0)) return false;
+  const a = Math.sqrt(l00);
+  const l10 = C[3] / a, l20 = C[6] / a;
+  const d1 = C[4] - l10 * l10;
+  if (!(d1 > 0)) return false;
+  const b = Math.sqrt(d1);
+  const l21 = (C[7] - l20 * l10) / b;
+  const d2 = C[8] - l20 * l20 - l21 * l21;
+  return d2 > 0;
 }
 
 function diag(v: number[]): Float64Array {

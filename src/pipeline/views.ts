@@ -40,7 +40,11 @@ export interface TrackView extends Omit<TrackAssessment, 'position'> {
   startMs: number;
 }
 
-/** One assessment tick's output: every reportable track's new view, and the tracks gone since. */
+/**
+ * One assessment tick's output: the views of tracks that changed since the previous update (a new
+ * detection or prediction moved them, or they became reportable), and the tracks gone since. A
+ * consumer keeps the rest as they were (CREATE/UPDATE/DELETE).
+ */
 export interface TrackUpdate {
   timeMs: number;
   tracks: TrackView[];

@@ -1,3 +1,5 @@
+import type { SensorSpec } from './sensor.js';
+
 /**
  * A scan: the detections one sensor reported for one instant (a radar sweep's plots, a
  * camera frame's bearings, a batch of Remote ID fixes). The tracker's unit of input.
@@ -15,4 +17,12 @@ export interface Scan {
   R?: Float64Array | null;
   /** Per-detection identity evidence: "rid:<serial>", "icao:<hex>", "rf:<emitter>", or null. */
   identity?: ReadonlyArray<string | null> | null;
+  /**
+   * The sensor as it reports in this scan, when its detections come in another form than its
+   * usual one (a radar or camera node that reports fixed positions instead of plots or bearings):
+   * the measurement model, nominal noise and clutter density of that form, with the sensor's own
+   * coverage, Pd and selectivity. Absent: the tracker's `sensors[sensor]`. Tracks still record
+   * the sensor by its index, so the contributing sensor is the same either way.
+   */
+  spec?: SensorSpec | null;
 }

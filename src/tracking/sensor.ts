@@ -35,6 +35,14 @@ export interface SensorSpec {
    * detected before lose existence when it misses them.
    */
   selective?: boolean;
+  /**
+   * Report-driven sensors (Remote ID, ADS-B) pass on what each object broadcasts on its own
+   * clock, so a scan is one or a few reports, not a look at every object. A scan of such a sensor
+   * touches only the tracks its detections' identities name (so thousands of asynchronous
+   * reports a second cost per report, not per report × track), and a track the sensor has
+   * detected before is charged a miss only after this long without a report from it [ms].
+   */
+  reportIntervalMs?: number;
 }
 
 /** Whether an (x, y) position lies in a coverage region. */

@@ -27,6 +27,8 @@ export class Track {
   readonly identities = new Set<string>();
   /** Indices of sensors that contributed detections, in order of first contribution. */
   readonly sensors: number[] = [];
+  /** Time of each contributing sensor's last detection, parallel to `sensors` [ms]. */
+  private readonly sensorHitMs: number[] = [];
   /** Per measurement dimension, the prediction scratch this track uses in the current scan. */
   private readonly preds = new Map<number, MeasurementPrediction>();
   /** Scratch per scan: the prediction for the current scan's sensor (valid when predValid). */
@@ -80,6 +82,7 @@ export class Track {
     // Set.clear() allocates a fresh table even when empty; pooled tracks must not.
     if (this.identities.size > 0) this.identities.clear();
     this.sensors.length = 0;
+    this.sensorHitMs.length = 0;
     this.predValid = false;
     this.estimator = this.initial ?? this.full;
   }
@@ -95,9 +98,19 @@ export class Track {
     return p;
   }
 
-  /** Records that a sensor contributed a detection. */
-  addSensor(sensor: number): void {
-    if (!this.sensors.includes(sensor)) this.sensors.push(sensor);
+  /** Records that a sensor contributed a detection, and when. */
+  addSensor(sensor: number, timeMs: number): void {
+    const i = this.sensors.indexOf(sensor);
+    if (i < 0) {
+      this.sensors.push(sensor);
+      this.sensorHitMs.push(timeMs);
+    } else this.sensorHitMs[i] = timeMs;
+  }
+
+  /** When a sensor last contributed a detection [ms], or −∞ if it never did. */
+  lastHitBy(sensor: number): number {
+    const i = this.sensors.indexOf(sensor);
+    return i < 0 ? -Infinity : this.sensorHitMs[i];
   }
 
   /** Whether a live display shows it: confirmed or coasting. */

@@ -43,6 +43,9 @@ export class Tracker {
   private nextId = 1;
   private lastTimeMs = -Infinity;
   private readonly identityIndex = new Map<string, Track>();
+  /** Report-driven sensors: when each next counts silence as misses [ms]. */
+  private readonly nextLookMs: number[] = [];
+  private readonly named = new Set<Track>();
   private readonly dims: 2 | 3;
   private readonly n: number;
 
@@ -108,7 +111,8 @@ export class Tracker {
 
   /** Processes one scan. Scans must come in non-decreasing time (put a ReorderBuffer in front). */
   process(scan: Scan): void {
-    const sensor = this.sensors[scan.sensor];
+    const own = this.sensors[scan.sensor];
+    const sensor = own ? (scan.spec ?? own) : undefined;
     if (!sensor) {
       this.stats.rejected['unknown-sensor'] += scan.count;
       return;
@@ -165,7 +169,17 @@ export class Tracker {
   private predictTracks(scan: Scan, sensor: SensorSpec): void {
     const ps = this.config.survivalPerSecond;
     let lastDt = NaN, survival = 1;
+    const every = sensor.reportIntervalMs;
+    const look = every === undefined || this.isLook(scan, every);
+    const only = look ? null : this.namedTracks(scan);
     for (const t of this.live) {
+      if (only && !only.has(t)) {
+        // Another object's report: no evidence about this track, and no need to move it.
+        t.pdNow = 0;
+        t.pdMiss = 0;
+        t.predValid = false;
+        continue;
+      }
       const dtS = (scan.timeMs - t.timeMs) / 1000;
       if (dtS > 0) {
         t.estimator.predict(dtS);
@@ -182,10 +196,37 @@ export class Tracker {
         continue;
       }
       t.pdNow = inCoverage(sensor.coverage, x[0], x[1]) ? sensor.pd : 0;
-      t.pdMiss = sensor.selective && !t.sensors.includes(scan.sensor) ? 0 : t.pdNow;
+      if (every !== undefined) {
+        const last = t.lastHitBy(scan.sensor);
+        t.pdMiss = look && scan.timeMs - last >= every ? t.pdNow : 0; // never detected: last = −∞, but selective
+        if (last === -Infinity && sensor.selective) t.pdMiss = 0;
+      } else t.pdMiss = sensor.selective && !t.sensors.includes(scan.sensor) ? 0 : t.pdNow;
       const pred = (t.pred = t.prediction(sensor.model.m));
       t.predValid = t.pdNow > 0 && t.estimator.predictMeasurement(sensor.model, sensor.R, pred);
     }
+  }
+
+  /** Whether a report-driven sensor's scan is due to count silence as misses (once per interval). */
+  private isLook(scan: Scan, everyMs: number): boolean {
+    const next = this.nextLookMs[scan.sensor] ?? -Infinity;
+    if (scan.timeMs < next) return false;
+    this.nextLookMs[scan.sensor] = scan.timeMs + everyMs;
+    return true;
+  }
+
+  /** Tracks a scan's identities name, or null when some detection has none (then every track is a candidate). */
+  private namedTracks(scan: Scan): Set<Track> | null {
+    const ids = scan.identity;
+    if (!ids) return null;
+    const set = this.named;
+    set.clear();
+    for (let i = 0; i < scan.count; i++) {
+      const id = ids[i];
+      if (!id) return null;
+      const t = this.identityIndex.get(id);
+      if (t) set.add(t);
+    }
+    return set;
   }
 
   // ---------------------------------------------------------------- gating
@@ -509,7 +550,7 @@ export class Tracker {
     t.misses = 0;
     t.hitHistory = ((t.hitHistory << 1) | 1) >>> 0;
     t.lastHitMs = scan.timeMs;
-    t.addSensor(scan.sensor);
+    t.addSensor(scan.sensor, scan.timeMs);
     if (t.status === 'coasting') t.status = 'confirmed';
     if (identity) this.bindIdentity(t, identity);
     this.checkConfirmation(t);
@@ -563,7 +604,7 @@ export class Tracker {
     for (let i = 0; i < scan.count; i++) {
       if (!this.valid[i] || this.claimed[i]) continue;
       if (Number.isNaN(this.posX[i])) {
-        this.bearings.offer(scan, i);
+        if (!scan.spec) this.bearings.offer(scan, i); // the initiator knows the sensors' own models only
         continue;
       }
       const R = this.detectionR(scan, sensor, i);
@@ -594,7 +635,7 @@ export class Tracker {
     t.reset(this.nextId++, scan.timeMs, existence);
     if (t.estimator !== t.full) this.initTentative(t, x0, P0);
     else t.estimator.init(x0, P0);
-    t.addSensor(scan.sensor);
+    t.addSensor(scan.sensor, scan.timeMs);
     if (identity) this.bindIdentity(t, identity);
     this.live.push(t);
     this.stats.tracksStarted++;

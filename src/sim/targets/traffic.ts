@@ -4,6 +4,8 @@
  * roads (radar ground clutter that moves).
  */
 import { draw, pointOnSide, resolvePoint, type GeneratorContext, type LatLon, type NumberOrRange } from './context.js';
+import { Random } from '../../scenario/random.js';
+import { deriveSeed } from '../seed.js';
 import { PathBuilder, type SimTarget } from './trajectory.js';
 
 export interface FlockSpec {
@@ -184,11 +186,27 @@ export function groundVehicle(ctx: GeneratorContext, spec: VehicleSpec, startS: 
   };
 }
 
-const roadCache = new WeakMap<object, { e: number; n: number }[]>();
+/**
+ * Road polylines per world (keyed by its frame, then by the road spec). A road is geography: a
+ * function of the spec and the sector (frame, border, region) alone, never of the seed, so every
+ * vehicle of a spec drives the same road and building it draws nothing from any target's random
+ * stream (a vehicle's draws do not depend on whether its road was already built). The degenerate
+ * fallback's random point comes from a stream of its own, derived from the spec, not the seed.
+ */
+const roadCache = new WeakMap<object, WeakMap<object, { e: number; n: number }[]>>();
 
 function roadPolyline(ctx: GeneratorContext, road: VehicleSpec['road']): { e: number; n: number }[] {
-  const cached = roadCache.get(road);
+  let perWorld = roadCache.get(ctx.frame);
+  if (!perWorld) roadCache.set(ctx.frame, (perWorld = new WeakMap()));
+  const cached = perWorld.get(road);
   if (cached) return cached;
+  const pts = buildRoad(ctx, road);
+  perWorld.set(road, pts);
+  return pts;
+}
+
+/** The road's polyline in the sector frame; deterministic in (spec, sector), whatever the seed. */
+function buildRoad(ctx: GeneratorContext, road: VehicleSpec['road']): { e: number; n: number }[] {
   let pts: { e: number; n: number }[];
   if (Array.isArray(road)) {
     pts = road.map((p) => resolvePoint(ctx, p));
@@ -214,13 +232,14 @@ function roadPolyline(ctx: GeneratorContext, road: VehicleSpec['road']): { e: nu
       lastN = b.n[i];
     }
     if (pts.length < 2) {
-      // Degenerate (tiny region): a short road on the requested side near the centre.
-      const c = pointOnSide(ctx, side === 'protected', { e: (r.xmin + r.xmax) / 2, n: (r.ymin + r.ymax) / 2 }, 0, 5000, offsetM);
+      // Degenerate (tiny region): a short road on the requested side near the centre, placed
+      // with a stream of its own (seed-independent geography, not the vehicle's draws).
+      const own: GeneratorContext = { ...ctx, rng: new Random(deriveSeed(0, `road:alongBorder:${side}:${offsetM}`)) };
+      const c = pointOnSide(own, side === 'protected', { e: (r.xmin + r.xmax) / 2, n: (r.ymin + r.ymax) / 2 }, 0, 5000, offsetM);
       pts = [c, { e: c.e + 1000, n: c.n }];
     }
   }
   if (pts.length < 2) throw new Error('a road needs at least two points');
-  roadCache.set(road, pts);
   return pts;
 }
 

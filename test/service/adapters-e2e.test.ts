@@ -1,0 +1,235 @@
+/**
+ * End to end on loopback: a Service (':memory:' store, port 0) with a site file whose sources
+ * are a Beast feed (a TCP server this test runs, replaying dump1090-fa's Beast output of the
+ * conformance recording) and a SAPIENT fusion-node listener (a test node registers and reports
+ * a drone by `location`), and whose sink is a TAK server connection (a TCP listener this test
+ * runs). Tracks must appear in the pipeline and their CoT at the TAK listener; the counters must
+ * reach /metrics.
+ *
+ * The service runs on a clock 10× the wall clock, so the 42 s the recorded aircraft flies take
+ * 4.2 s here; the Beast frames are paced so the aircraft flies at its reported ground speed.
+ */
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { geodesicDistanceM } from '../../src/geo/geodesic.js';
+import { LocalFrame } from '../../src/geo/enu.js';
+import { AdsbSource, BeastDecoder, encodeBeastFrame, type BeastFrame } from '../../src/ingest/adsb/index.js';
+import { CotReceiver } from '../../src/ingest/cot/receiver.js';
+import { CotStreamCutter } from '../../src/ingest/cot/stream.js';
+import { msToTimestamp } from '../../src/ingest/sapient/json.js';
+import type { ProtoObject } from '../../src/ingest/sapient/schema.js';
+import type { CotEvent } from '../../src/outputs/tak/event.js';
+import type { TrackView } from '../../src/pipeline/views.js';
+import { createToken } from '../../src/server/auth.js';
+import { startAdapters, type AdaptersHandle } from '../../src/service/adapters.js';
+import { Service } from '../../src/service/service.js';
+import { loadSiteFile } from '../../src/service/site-file.js';
+import { Peer, radarRegistration, ulid } from '../ingest/sapient/peer.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const standards = process.env.CENTINELA_STANDARDS ?? resolve(root, '..', 'shared', 'standards');
+const beastFile = join(standards, 'adsb', 'derived', 'modes1.beast.dump1090-fa.bin');
+const have = existsSync(beastFile);
+if (!have && process.env.CI === 'true') throw new Error(`CI needs the shared standards at ${standards}`);
+if (!have) console.warn(`skipping the adapters end-to-end test: ${beastFile} is absent`);
+
+const SPEED = 10;
+const NODE = '3f2b8c1e-5d6a-4e7f-9a0b-1c2d3e4f5a6b';
+const STRANGER = '9a1d4e2f-6b3c-4d5e-8f7a-2b3c4d5e6f70';
+/** The sector: where the recorded aircraft flies (Sicily), the drone near the origin. */
+const ORIGIN = { latDeg: 37.0, lonDeg: 13.8, heightAboveEllipsoidM: 50 };
+const frame = LocalFrame.fromDegrees(ORIGIN);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The recording's Beast frames, each with the time [s] to send it so the aircraft flies at 197 m/s. */
+function pacedFrames(fixes: [number, number][]): { frame: BeastFrame; atS: number }[] {
+  const frames: BeastFrame[] = [];
+  new BeastDecoder().push(readFileSync(beastFile), (f) => frames.push({ ...f, data: f.data.slice() }), () => undefined);
+  // Where each position frame puts the aircraft (frames a second apart: no fix looks like a jump).
+  const src = new AdsbSource({ sensorId: 'pace', beastTime: 'ticks' });
+  const anchors: { i: number; s: number }[] = [];
+  let prev: [number, number] | null = null, dist = 0;
+  frames.forEach((f, i) => {
+    const m = src.ingestBeastFrame({ ...f, timestampTicks: i * 12_000_000 })?.detection?.measurement;
+    if (m?.kind !== 'gnss') return;
+    if (prev) dist += geodesicDistanceM(prev[0], prev[1], m.latDeg, m.lonDeg);
+    prev = [m.latDeg, m.lonDeg];
+    fixes.push(prev);
+    anchors.push({ i, s: dist / 197 });
+  });
+  return frames.map((f, i) => {
+    const k = anchors.findIndex((a) => a.i >= i);
+    if (k <= 0) return { frame: f, atS: k === 0 ? anchors[0].s : anchors[anchors.length - 1].s };
+    const a = anchors[k - 1], b = anchors[k];
+    return { frame: f, atS: a.s + ((b.s - a.s) * (i - a.i)) / (b.i - a.i) };
+  });
+}
+
+/** A TCP server: `onConnection` for each client. */
+async function listen(onConnection: (s: Socket) => void): Promise<Server> {
+  const server = createServer(onConnection);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return server;
+}
+
+function detectionReport(nodeId: string, timeMs: number, e: number, n: number, u: number): ProtoObject {
+  const g = frame.enuToGeodetic(e, n, u, new Float64Array(3));
+  return {
+    timestamp: msToTimestamp(timeMs), node_id: nodeId,
+    detection_report: {
+      report_id: ulid(), object_id: '01JCRS0000RADARTRACK000001',
+      location: { x: g[1], y: g[0], z: g[2], x_error: 3, y_error: 3, z_error: 5, coordinate_system: 1, datum: 1 },
+      classification: [{ type: 'Air Vehicle', confidence: 0.9, sub_class: [{ type: 'UAV Rotary Wing', confidence: 0.85, level: 1 }] }],
+    },
+  };
+}
+
+(have ? describe : describe.skip)('adapters end to end (loopback)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'centinela-e2e-'));
+  const cot: CotEvent[] = [];
+  /** The recorded aircraft's positions (dump1090's decode, in order). */
+  const fixes: [number, number][] = [];
+  const sockets: Socket[] = [];
+  let beast: Server, tak: Server;
+  let service: Service;
+  let adapters: AdaptersHandle;
+  let beastDone: Promise<void>;
+
+  beforeAll(async () => {
+    const paced = pacedFrames(fixes);
+    let startBeast!: (s: Socket) => void;
+    const connected = new Promise<Socket>((r) => (startBeast = r));
+    beast = await listen((s) => {
+      sockets.push(s);
+      startBeast(s);
+    });
+    tak = await listen((s) => {
+      sockets.push(s);
+      const receiver = new CotReceiver((e) => cot.push(e.event));
+      const cutter = new CotStreamCutter((m) => receiver.streamMessage(m), (reason, m) => receiver.framingReject(reason, m), 64 * 1024);
+      s.on('data', (c: Buffer) => cutter.push(c));
+      s.on('error', () => undefined);
+    });
+    writeFileSync(join(dir, 'site.yaml'), `
+name: e2e
+sector:
+  origin: { latDeg: ${ORIGIN.latDeg}, lonDeg: ${ORIGIN.lonDeg}, heightAboveEllipsoidM: ${ORIGIN.heightAboveEllipsoidM} }
+  region: { eastM: [-30000, 30000], northM: [-30000, 30000] }
+sensors:
+  - { id: adsb-rx, kind: adsb, position: { latDeg: 37.0, lonDeg: 13.8, heightAboveEllipsoidM: 60 } }
+  - { id: radar-sapient, kind: radar, position: { latDeg: 37.0, lonDeg: 13.8, heightAboveEllipsoidM: 60 }, maxRangeM: 5000, measuresRangeRate: false }
+sources:
+  - { kind: adsb-beast, id: beast, host: 127.0.0.1, port: ${(beast.address() as AddressInfo).port}, sensor: adsb-rx }
+  - { kind: sapient, id: sapient, host: 127.0.0.1, port: 0, nodes: [{ nodeId: ${NODE}, sensor: radar-sapient }] }
+sinks:
+  - { kind: tak-tcp, id: tak, host: 127.0.0.1, port: ${(tak.address() as AddressInfo).port}, everyMs: 1000 }
+`);
+    const site = loadSiteFile(join(dir, 'site.yaml'));
+    const t0 = Date.now();
+    service = await Service.start({
+      site: site.site, dbPath: ':memory:', host: '127.0.0.1', port: 0, logger: pino({ level: 'silent' }),
+      now: () => t0 + (Date.now() - t0) * SPEED,
+    });
+    adapters = await startAdapters(service, site, { backoff: { initialMs: 50, maxMs: 500, jitter: 0 } });
+
+    // The Beast feed: every frame at its paced time, once the client has connected.
+    beastDone = (async () => {
+      const s = await connected;
+      const start = Date.now();
+      for (const { frame: f, atS } of paced) {
+        const wait = start + (atS * 1000) / SPEED - Date.now();
+        if (wait > 0) await sleep(wait);
+        s.write(encodeBeastFrame(f.data, 0, f.signal));
+      }
+    })();
+  });
+
+  afterAll(async () => {
+    await adapters?.stop();
+    await service?.stop();
+    for (const s of sockets) s.destroy();
+    await Promise.all([beast, tak].map((srv) => new Promise((r) => srv?.close(r))));
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('a SAPIENT node registers, an undeclared one is refused, and both feeds become tracks with CoT at the TAK server', async () => {
+    const port = adapters.get('sapient')!.port!;
+    expect(port).toBeGreaterThan(0);
+
+    const stranger = await Peer.connect(port);
+    stranger.send(radarRegistration(STRANGER));
+    const [refused] = await stranger.waitReplies(1);
+    expect((refused.registration_ack as ProtoObject).acceptance).toBe(false);
+    expect(String((refused.registration_ack as ProtoObject).ack_response_reason)).toMatch(/not declared in site e2e/);
+    stranger.close();
+
+    // Tracks as the pipeline shows them, polled through the run (latest view per track id).
+    const seen = new Map<number, TrackView>();
+    const poll = setInterval(() => {
+      for (const t of service.pipeline.tracks()) seen.set(t.id, t);
+    }, 50);
+    const node = await Peer.connect(port);
+    node.send(radarRegistration(NODE));
+    const [ack] = await node.waitReplies(1);
+    expect((ack.registration_ack as ProtoObject).acceptance).toBe(true);
+    // The drone: 40 s at 12 m/s east, 3 m/s north, 80 m up, one report a second (service time).
+    for (let k = 0; k < 40; k++) {
+      node.send(detectionReport(NODE, service.now(), -400 + 12 * k, 300 + 3 * k, 80));
+      await sleep(1000 / SPEED);
+    }
+    await beastDone;
+    await sleep(1500); // a few service seconds for the last scans and assessments
+    clearInterval(poll);
+
+    const latest = (pick: (t: TrackView) => boolean) => [...seen.values()].filter(pick).sort((x, y) => y.timeMs - x.timeMs)[0];
+    const aircraft = latest((t) => t.identities.icao === '4D2023');
+    const drone = latest((t) => t.sensors.includes('radar-sapient'));
+    expect(aircraft, JSON.stringify([...seen.values()].map((t) => [t.id, t.sensors, t.identities]))).toBeDefined();
+    expect(drone).toBeDefined();
+    expect(aircraft.sensors).toEqual(['adsb-rx']);
+    expect(aircraft.identities.callsign).toBe('AMC421');
+    expect(aircraft.affiliation).toBe('neutral'); // cooperative
+    // Where dump1090 put it: within 2 km of one of its fixes.
+    expect(Math.min(...fixes.map(([lat, lon]) => geodesicDistanceM(aircraft.latDeg, aircraft.lonDeg, lat, lon)))).toBeLessThan(2000);
+    // The drone flies e = −400 + 12k, n = 300 + 3k, u = 80 (sector frame).
+    expect(Math.abs(drone.n - (300 + (drone.e + 400) / 4))).toBeLessThan(20);
+    expect(drone.e).toBeGreaterThan(-400);
+    expect(Math.abs(drone.u - 80)).toBeLessThan(20);
+    expect(drone.speedMps).toBeGreaterThan(8);
+    expect(drone.classification.cls).toBe('rotary-drone');
+
+    // CoT at the TAK server, one uid per track, typed by class.
+    const uids = new Set(cot.map((e) => e.uid));
+    expect(uids.has(`centinela-e2e-${aircraft.id}`)).toBe(true);
+    expect(uids.has(`centinela-e2e-${drone.id}`)).toBe(true);
+    const lastOf = (uid: string) => cot.filter((e) => e.uid === uid).at(-1)!;
+    const a = lastOf(`centinela-e2e-${aircraft.id}`), d = lastOf(`centinela-e2e-${drone.id}`);
+    // Cooperative (ADS-B) → neutral; the class (manned aircraft, or unknown air while the
+    // drone-tuned tracker's speed estimate is still catching up with 197 m/s) is the assessor's.
+    expect(a.type).toMatch(/^a-n-A(-C-F)?$/);
+    expect(a.detail.remarks).toContain('icao:4D2023');
+    expect(a.how).toBe('m-f');
+    expect(a.detail.contact?.callsign).toBe('AMC421');
+    expect(Math.min(...fixes.map(([lat, lon]) => geodesicDistanceM(a.latDeg, a.lonDeg, lat, lon)))).toBeLessThan(2000);
+    expect(d.type).toMatch(/^a-[ushn]-A-M-H-Q$/);
+    expect(d.detail.track?.speed).toBeGreaterThan(5);
+
+    // Counters reach /metrics.
+    const { secret } = createToken(service.store, 'admin', 'e2e', 1);
+    const metrics = await (await fetch(`${service.url}/metrics`, { headers: { authorization: `Bearer ${secret}` } })).text();
+    const value = (name: string) => Number(new RegExp(`^${name}\\{adapter="[^"]+"\\} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+    expect(value('centinela_adsb_in_received_total')).toBe(98);
+    expect(value('centinela_adsb_in_detections_total')).toBeGreaterThan(15);
+    expect(value('centinela_sapient_in_accepted_total')).toBeGreaterThanOrEqual(41);
+    expect(value('centinela_sapient_in_rejected_registration_refused_total')).toBe(1);
+    expect(value('centinela_sapient_in_nodes_registered')).toBe(1);
+    expect(value('centinela_tak_out_sent_total')).toBeGreaterThan(2);
+    expect(value('centinela_tak_out_connected')).toBe(1);
+    node.close();
+  });
+});
