@@ -142,7 +142,7 @@ export class Stream {
       for (const c of this.clients) {
         const ids = [...c.replay.visible];
         resetChannel(c.replay);
-        if (ids.length > 0) this.deliver(c, tracksMessage(state.timeMs ?? this.opts.now(), true, [], ids), 'tracks');
+        if (ids.length > 0) this.deliver(c, tracksMessage(state.timeMs ?? this.opts.now(), true, [], ids, this.opts.now()), 'tracks');
       }
     }
     this.broadcastRaw(JSON.stringify({ type: 'replay', state }), 'replay');
@@ -171,6 +171,8 @@ export class Stream {
 
   private broadcastTracks(u: TrackUpdate, replay: boolean): void {
     if (this.clients.size === 0) return;
+    // When the change reached the stream: clients measure their WebSocket latency against it.
+    const publishedMs = this.opts.now();
     const json = new Map<number, string>();
     const jsonOf = (v: TrackView): string => {
       let s = json.get(v.trackId);
@@ -214,7 +216,7 @@ export class Stream {
         if (coalesced > 0) this.opts.metrics.wsDropped.inc({ reason: 'coalesced' }, coalesced);
         continue;
       }
-      this.send(c, tracksMessage(u.timeMs, replay, updated.map(jsonOf), removed), 'tracks');
+      this.send(c, tracksMessage(u.timeMs, replay, updated.map(jsonOf), removed, publishedMs), 'tracks');
     }
   }
 
@@ -285,7 +287,7 @@ export class Stream {
       if (!p) continue;
       ch.pending = null;
       if (p.updated.size === 0 && p.removed.size === 0) continue;
-      this.send(c, tracksMessage(p.timeMs, replay, [...p.updated.values()].map((v) => JSON.stringify(v)), [...p.removed]), 'tracks');
+      this.send(c, tracksMessage(p.timeMs, replay, [...p.updated.values()].map((v) => JSON.stringify(v)), [...p.removed], this.opts.now()), 'tracks');
     }
     const q = c.queued, types = c.queuedTypes;
     c.queued = [];
@@ -367,8 +369,8 @@ function resetChannel(ch: Channel): void {
   ch.pending = null;
 }
 
-function tracksMessage(timeMs: number, replay: boolean, updatedJson: string[], removed: number[]): string {
-  return `{"type":"tracks","timeMs":${timeMs},"replay":${replay},"updated":[${updatedJson.join(',')}],"removed":${JSON.stringify(removed)}}`;
+function tracksMessage(timeMs: number, replay: boolean, updatedJson: string[], removed: number[], publishedMs: number): string {
+  return `{"type":"tracks","timeMs":${timeMs},"publishedMs":${publishedMs},"replay":${replay},"updated":[${updatedJson.join(',')}],"removed":${JSON.stringify(removed)}}`;
 }
 
 function textOf(data: unknown): string {
