@@ -40,6 +40,8 @@ export class SwarmSource {
   private readonly frame = LocalFrame.fromDegrees(ORIGIN);
   private readonly geo = new Float64Array(3);
   emitted = 0;
+  /** Next drone to broadcast (drones are sorted by their phase within the second). */
+  private cursor = 0;
 
   constructor(count: number, private readonly bus: Bus, private readonly startMs: number, seed = 7) {
     const rng = new Random(seed);
@@ -52,16 +54,24 @@ export class SwarmSource {
         nextMs: startMs + Math.floor(rng.next() * 1000),
       });
     }
+    this.drones.sort((a, b) => a.nextMs - b.nextMs);
   }
 
+  /**
+   * Publishes every broadcast due by `nowMs`, in time order (as a radio receiver hears them: a
+   * source that sent one drone's backlog before the next's would make fusion drop them as late).
+   * All drones share the 1 s period, so their order by phase within the second is the time order.
+   */
   emitUntil(nowMs: number): number {
     let n = 0;
-    for (const d of this.drones) {
-      while (d.nextMs <= nowMs) {
-        this.bus.publish('detections', this.broadcast(d, d.nextMs));
-        d.nextMs += 1000;
-        n++;
-      }
+    const ds = this.drones;
+    for (;;) {
+      const d = ds[this.cursor];
+      if (d.nextMs > nowMs) break;
+      this.bus.publish('detections', this.broadcast(d, d.nextMs));
+      d.nextMs += 1000;
+      this.cursor = (this.cursor + 1) % ds.length;
+      n++;
     }
     this.emitted += n;
     return n;

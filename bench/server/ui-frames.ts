@@ -26,9 +26,10 @@ export async function measureUiFrames(url: string, token: string, n: number, log
   if (!existsSync(CHROMIUM)) return { skipped: `no Chromium at ${CHROMIUM}` };
   const { chromium } = await import('playwright-core');
   const profile = mkdtempSync(join(tmpdir(), 'centinela-chromium-'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS, `--user-data-dir=${profile}`] });
+  // A fresh profile directory per run (playwright passes it as --user-data-dir).
+  const browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: { width: 1280, height: 800 } });
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await browser.newPage();
     await page.goto(`${url}/?token=${token}`);
     const has = await page.waitForFunction(() => typeof (globalThis as unknown as { __centinela?: unknown }).__centinela === 'object', null, { timeout: 15_000 }).then(() => true, () => false);
     if (!has) return { skipped: 'the UI did not load (is dist/web built?)' };

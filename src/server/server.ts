@@ -9,7 +9,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions, type RouteOptions } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
@@ -51,7 +51,8 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
   const app = Fastify({
     ...loggerOptions(ctx.logger),
     bodyLimit: ctx.bodyLimit ?? 64 * 1024,
-    disableRequestLogging: true,
+    // Per-request lines would drown the log at 2,000 tracks; errors and auth failures are logged where they happen.
+    logController: new LogController({ disableRequestLogging: true }),
     return503OnClosing: true,
   }) as unknown as FastifyInstance;
 
