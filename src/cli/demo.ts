@@ -36,10 +36,17 @@ export async function demo(opts: DemoOptions): Promise<Service> {
   if (opts.db !== ':memory:') mkdirSync(dirname(resolve(opts.db)), { recursive: true });
   // Logs go to stderr (warnings and worse): stdout is for the login URL.
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
-  const service = await Service.start({ site: siteOfScenario(scenario), dbPath: opts.db, host: opts.host, port: opts.port, webRoot: webRoot(), logger });
+  // --speed runs the service on a virtual clock (the tracker must see true time between
+  // detections, or drones would seem to fly `speed` times faster). A restart continues after the
+  // last stored detection, so the store's time line never runs backwards.
+  const wall0 = Date.now();
+  let base = wall0;
+  const now = () => base + (Date.now() - wall0) * opts.speed;
+  const service = await Service.start({ site: siteOfScenario(scenario), dbPath: opts.db, host: opts.host, port: opts.port, webRoot: webRoot(), logger, now });
+  base = Math.max(wall0, (service.store.detectionSpan()?.lastMs ?? 0) + 1000);
   const lap = Number(service.store.getMeta(LAP) ?? -1) + 1;
   service.store.setMeta(LAP, String(lap));
-  service.addSource(new LiveSimSource(scenario, service.bus, service.now(), { seed: opts.seed, firstLap: lap, speed: opts.speed }));
+  service.addSource(new LiveSimSource(scenario, service.bus, now(), { seed: opts.seed, firstLap: lap }));
   const { secret } = createToken(service.store, 'admin', 'demo login', 12);
   const port = new URL(service.url).port;
   process.stdout.write(

@@ -3,6 +3,8 @@
  * as they fall due, stamped with the wall time (so the demo looks and behaves like a live site and
  * operator actions, stamped with the wall clock too, fall on the same time line).
  *
+ * (A faster demo runs the service on a virtual clock instead: time between detections stays true.)
+ *
  * A scenario is a bounded night (border-night: 20 min); the source plays it in laps, each with the
  * next seed, so the demo runs for as long as it is left on and no two laps are the same. The
  * source holds no timer: its owner calls `emitUntil(now)` from one (tests call it directly).
@@ -17,8 +19,6 @@ export interface LiveSimOptions {
   seed?: number;
   /** First lap number (a restarted demo continues with the next lap). */
   firstLap?: number;
-  /** Scenario seconds per wall second (default 1). */
-  speed?: number;
 }
 
 export class LiveSimSource {
@@ -31,11 +31,9 @@ export class LiveSimSource {
   /** Wall time at which the current lap's scenario start plays [ms]. */
   private lapWallStartMs = 0;
   private readonly seed: number;
-  private readonly speed: number;
 
   constructor(private readonly scenario: Scenario, private readonly bus: Bus, startWallMs: number, opts: LiveSimOptions = {}) {
     this.seed = opts.seed ?? scenario.seed;
-    this.speed = opts.speed ?? 1;
     this.lap = opts.firstLap ?? 0;
     this.beginLap(startWallMs);
   }
@@ -47,7 +45,7 @@ export class LiveSimSource {
       const d = this.peek();
       if (d === null) {
         // Lap over: the next one starts where this one ended, not at `now` (no gap, no burst).
-        const endWallMs = this.lapWallStartMs + (this.sim.endMs - this.sim.startMs) / this.speed;
+        const endWallMs = this.lapWallStartMs + (this.sim.endMs - this.sim.startMs);
         if (endWallMs > nowMs) return n;
         this.lap++;
         this.beginLap(endWallMs);
@@ -63,7 +61,7 @@ export class LiveSimSource {
   }
 
   private wallOf(simMs: number): number {
-    return Math.round(this.lapWallStartMs + (simMs - this.sim.startMs) / this.speed);
+    return this.lapWallStartMs + (simMs - this.sim.startMs);
   }
 
   private peek(): Detection | null {

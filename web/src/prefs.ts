@@ -1,0 +1,41 @@
+/** Per-browser preferences (localStorage): units, time zone, layers, basemap style. */
+
+export interface Prefs {
+  units: 'metric' | 'imperial';
+  time: 'utc' | 'local';
+  /** Operator's own MapLibre style URL; empty = server setting, then the built-in offline map. */
+  basemapStyleUrl: string;
+  layers: { zones: boolean; coverage: boolean; trails: boolean; labels: boolean; leaders: boolean };
+  trailPoints: number;
+}
+
+const KEY = 'centinela.prefs';
+
+const DEFAULTS: Prefs = {
+  units: 'metric',
+  time: 'utc',
+  basemapStyleUrl: '',
+  layers: { zones: true, coverage: true, trails: true, labels: true, leaders: true },
+  trailPoints: 30,
+};
+
+function load(): Prefs {
+  try {
+    const raw = localStorage.getItem(KEY);
+    if (!raw) return structuredClone(DEFAULTS);
+    const p = JSON.parse(raw) as Partial<Prefs>;
+    return { ...DEFAULTS, ...p, layers: { ...DEFAULTS.layers, ...(p.layers ?? {}) } };
+  } catch {
+    return structuredClone(DEFAULTS);
+  }
+}
+
+export const prefs: Prefs = load();
+
+export function savePrefs(): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(prefs));
+  } catch {
+    // private mode or full: the preference lasts for this page only
+  }
+}
