@@ -33,7 +33,7 @@ import {
   type Classification, type ClassifierConfig, type KinematicFeatures,
 } from './classify.js';
 import { DEFAULT_EVENT_CONFIG, TrackBehaviour, firmSide, type BehaviourContext, type EventConfig } from './events.js';
-import { DEFAULT_FLAG_CONFIG, DarkDetector, SplitPair, SpoofCheck, expectedRfPd, type FlagConfig } from './flags.js';
+import { DEFAULT_FLAG_CONFIG, DarkDetector, SplitPair, SpoofCheck, emitterFit, expectedRfPd, type BearingResidual, type FlagConfig } from './flags.js';
 import type { Point2 } from './geometry.js';
 import { wrapPi } from './geometry.js';
 import { History, sampleOf, type Sample } from './history.js';
@@ -80,6 +80,13 @@ export interface CorrelationConfig {
   supportS: number;
   /** Take-over from a hold: the new track starts this close to the hold [m]. */
   holdHandoverM: number;
+  /**
+   * A turn in a coast: when an ended track had coasted at least turnMinCoastS without a fix of
+   * its own, a new track starting within turnMaxGapS of that last fix may continue it anywhere
+   * the object could have flown since (its speed then, any heading) [s, s].
+   */
+  turnMinCoastS: number;
+  turnMaxGapS: number;
 }
 
 export const DEFAULT_CORRELATION_CONFIG: CorrelationConfig = {
@@ -95,6 +102,8 @@ export const DEFAULT_CORRELATION_CONFIG: CorrelationConfig = {
   maxPDroneGap: 0.8,
   supportS: 5,
   holdHandoverM: 80,
+  turnMinCoastS: 3,
+  turnMaxGapS: 15,
 };
 
 export interface AssessorConfig {
@@ -271,10 +280,12 @@ export class Assessor {
   private readonly rfWindowMs = 30_000;
   private rfIndex: RfIndex | null = null;
   private rfIndexMs = NaN;
+  private trackIndex: Map<number, Map<number, TrackState[]>> | null = null;
+  private trackIndexMs = NaN;
 
   constructor(config: AssessorConfig) {
     this.zones = config.zones;
-    this.sensors = config.sensors;
+    this.sensors = [...config.sensors]; // a copy: addSensor grows it
     this.frame = config.frame ?? null;
     this.eventConfig = { ...DEFAULT_EVENT_CONFIG, ...config.events };
     this.classifierConfig = { ...DEFAULT_CLASSIFIER_CONFIG, ...config.classifier };
@@ -288,6 +299,20 @@ export class Assessor {
     for (const s of w.icao ?? []) this.friendlyIds.add(`icao:${s}`);
     for (const s of w.rfEmitters ?? []) this.friendlyIds.add(`rf:${s}`);
     this.ctx = { zones: this.zones, cfg: this.eventConfig, geo: (p) => this.geo(p) };
+  }
+
+  /**
+   * A sensor that joined while the sector runs (a SAPIENT node registering): appended, so its
+   * index matches the one fusion gave it (SectorFusion.addSensor). Returns that index.
+   */
+  addSensor(s: AssessSensor): number {
+    const list = this.sensors as AssessSensor[];
+    list.push(s);
+    if (s.kind === 'rf') {
+      this.rfSensors.push(s);
+      this.rfIndex = null; // rebuilt with the new sensor on the next pass
+    }
+    return list.length - 1;
   }
 
   /** WGS84 attached to an ENU point when the frame is known. */
@@ -571,6 +596,13 @@ export class Assessor {
             }
           }
         }
+        if (d > gate) {
+          const turn = this.turnReach(b, lt, p.timeMs);
+          if (turn && turn.d <= turn.gate) {
+            d = turn.d;
+            gate = turn.gate;
+          }
+        }
         if (d <= gate && (!best || d < best.d) && this.compatible(b, o, o.last!)) best = { o, d, hold: null };
       }
       // A take-over from a live track of an older object: it started where that track was, and
@@ -629,14 +661,18 @@ export class Assessor {
   }
 
   /**
-   * Whether a persistent RF emitter's bearings point at this object: then its silence is not
-   * proven (the tracker may have given that link to another track, or to none). An emitter
-   * explains the object when at least two of its recent bearings pass within 2.5 σ (plus the
-   * object's own size of error) of where the object's tracks were at the time, most of the
-   * bearings of every detector that heard it twice do, and — where two detectors cover the
-   * object — bearings from both agree (one line alone passes through everything along it).
-   * Bearings are looked up by sensor and azimuth bin around the object's present bearing, wide
-   * enough for how far it has moved in the window.
+   * Whether some RF link heard in the window is this object's: then its silence is not proven,
+   * whichever track (if any) the tracker gave that link's bearings to. A link is this object's
+   * when its bearings are centred on where the object's tracks were at the time (emitterFit:
+   * the mean residual per detector within a few σ/√n, not merely each bearing within a wide
+   * gate), from every detector that heard it repeatedly and — where two detectors cover the
+   * object — from both; unless another track (a drone, or something not known not to be one)
+   * fits the same bearings clearly better (rfExplainChi2): then the link is that track's.
+   * In dense traffic a bearing line passes several drones, so without this any drone near any
+   * link's line of bearing looked as if it might carry it, and a dark drone never stayed silent.
+   * Candidates: emitters with bearings near the object's present bearing (by sensor and azimuth
+   * bin, wide enough for how far it has moved in the window), and the links the tracker gave its
+   * tracks. Evaluated at most every 2 s per object.
    */
   private rfAlong(o: ObjectState, timeMs: number): boolean {
     if (o.rfAlongAtMs !== null && timeMs - o.rfAlongAtMs < 2000) return o.rfAlong;
@@ -652,8 +688,8 @@ export class Assessor {
     let covering = 0;
     for (const rs of this.rfSensors) if (expectedRfPd([rs], c.e, c.n, c.u) >= this.flagConfig.minExpectedPd) covering++;
     const needSensors = Math.min(2, Math.max(1, covering));
-    // Emitters with a bearing near the object's from some sensor …
-    const candidates = new Set<string>();
+    // Emitters with a bearing near the object's from some sensor, and the links its tracks took.
+    const candidates = new Set<string>(o.evidence.rfEmitters.keys());
     for (const [sensor, bins] of index.bySensor) {
       const s = this.sensors[sensor];
       const range = Math.max(Math.hypot(c.e - s.e, c.n - s.n), 1);
@@ -663,41 +699,99 @@ export class Assessor {
       const b0 = Math.floor((az - span) / RF_BIN), b1 = Math.floor((az + span) / RF_BIN);
       for (let bi = b0; bi <= b1; bi++) for (const r of bins.get(((bi % RF_BINS) + RF_BINS) % RF_BINS) ?? []) candidates.add(r.emitter);
     }
-    // … judged on all their bearings (those from another sensor must agree too: one sensor's
-    // bearing alone is a line that passes many things).
+    const cfg = this.flagConfig;
     for (const emitter of candidates) {
-      // Per sensor: every detector that heard the link at least twice must agree (two bearing
-      // lines that agree meet at the object; one line alone passes many things).
-      const perSensor = new Map<number, { ok: number; all: number }>();
-      for (const r of index.byEmitter.get(emitter) ?? []) {
-        const s = this.sensors[r.sensor];
-        let pos: { e: number; n: number; sigma: number } | null = null;
-        for (const m of o.members) {
-          const h = m.history, k = h.indexFrom(r.t - 500);
-          if (k >= h.length || h.get(k, 'timeMs') - r.t > 1500) continue;
-          pos = { e: h.get(k, 'e'), n: h.get(k, 'n'), sigma: Math.sqrt(0.5 * (h.get(k, 'pee') + h.get(k, 'pnn'))) };
-          break;
-        }
-        if (!pos) continue;
-        const rr = Math.max(Math.hypot(pos.e - s.e, pos.n - s.n), 1);
-        const tol = 2.5 * r.sigma + Math.atan2(Math.max(30, 2 * pos.sigma), rr);
-        const c = perSensor.get(r.sensor) ?? { ok: 0, all: 0 };
-        c.all++;
-        if (Math.abs(wrapPi(r.az - Math.atan2(pos.e - s.e, pos.n - s.n))) <= tol) c.ok++;
-        perSensor.set(r.sensor, c);
-      }
-      let ok = 0, agree = true, sensorsAgreeing = 0;
-      for (const c of perSensor.values()) {
-        ok += c.ok;
-        if (c.ok > 0) sensorsAgreeing++;
-        if (c.all >= 2 && c.ok < 0.6 * c.all) agree = false;
-      }
-      if (ok >= 2 && agree && sensorsAgreeing >= needSensors) {
-        o.rfAlong = true;
-        break;
-      }
+      const bearings = index.byEmitter.get(emitter);
+      if (!bearings) continue;
+      const mine = emitterFit(this.residuals(bearings, o.members, null), cfg);
+      if (!mine.fits || mine.sensorsAgreeing < needSensors) continue;
+      if (mine.chi2 > cfg.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs)) continue;
+      o.rfAlong = true;
+      break;
     }
     return o.rfAlong;
+  }
+
+  /**
+   * Residuals of an emitter's bearings against where `tracks` were at each bearing's time (the
+   * first track with a state within −0.5 … +1.5 s of it); with `also`, only the bearings both
+   * `tracks` and `also` cover (so two candidates are judged on the same bearings).
+   */
+  private residuals(bearings: readonly RfBearing[], tracks: Iterable<TrackState>, also: Iterable<TrackState> | null): BearingResidual[] {
+    const out: BearingResidual[] = [];
+    for (const r of bearings) {
+      const s = this.sensors[r.sensor];
+      const p = this.positionAt(tracks, r.t);
+      if (!p || (also && !this.positionAt(also, r.t))) continue;
+      const rr = Math.max(Math.hypot(p.e - s.e, p.n - s.n), 1);
+      out.push({ sensor: r.sensor, residual: wrapPi(r.az - Math.atan2(p.e - s.e, p.n - s.n)), sigma: r.sigma, allowance: Math.atan2(Math.max(30, 2 * p.sigma), rr) });
+    }
+    return out;
+  }
+
+  private positionAt(tracks: Iterable<TrackState>, t: number): { e: number; n: number; sigma: number } | null {
+    for (const m of tracks) {
+      const h = m.history, k = h.indexFrom(t - 500);
+      if (k >= h.length || h.get(k, 'timeMs') - t > 1500) continue;
+      return { e: h.get(k, 'e'), n: h.get(k, 'n'), sigma: Math.sqrt(0.5 * (h.get(k, 'pee') + h.get(k, 'pnn'))) };
+    }
+    return null;
+  }
+
+  /**
+   * Whether another live track fits an emitter's bearings clearly better than object `o` does
+   * (on the bearings both cover): that track carries the link. Candidates are believed tracks of
+   * other objects, not known to be birds or cars (P(drone) ≥ rfCarrierMinPDrone), lying near the
+   * emitter's latest bearing from each detector that heard it.
+   */
+  private carriedElsewhere(bearings: readonly RfBearing[], o: ObjectState, timeMs: number): boolean {
+    const cfg = this.flagConfig;
+    const index = this.trackAzimuthIndexFor(timeMs);
+    const latest = new Map<number, RfBearing>();
+    for (const r of bearings) {
+      const l = latest.get(r.sensor);
+      if (!l || r.t > l.t) latest.set(r.sensor, r);
+    }
+    const seen = new Set<TrackState>();
+    for (const [sensor, r] of latest) {
+      const bins = index.get(sensor);
+      if (!bins) continue;
+      const span = 3 * r.sigma + RF_BIN;
+      const b0 = Math.floor((r.az - span) / RF_BIN), b1 = Math.floor((r.az + span) / RF_BIN);
+      for (let bi = b0; bi <= b1; bi++) {
+        for (const t of bins.get(((bi % RF_BINS) + RF_BINS) % RF_BINS) ?? []) {
+          if (seen.has(t) || t.obj === o) continue;
+          seen.add(t);
+          if ((t.classification?.pDrone ?? 0) < cfg.rfCarrierMinPDrone) continue;
+          const mine = emitterFit(this.residuals(bearings, o.members, t.obj.members), cfg);
+          const theirs = emitterFit(this.residuals(bearings, t.obj.members, o.members), cfg);
+          if (theirs.fits && theirs.sensorsAgreeing >= mine.sensorsAgreeing && theirs.chi2 + cfg.rfExplainChi2 < mine.chi2) return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Believed live tracks by azimuth bin from each RF detector (their latest states), built once per pass when first needed. */
+  private trackAzimuthIndexFor(timeMs: number): Map<number, Map<number, TrackState[]>> {
+    if (this.trackIndexMs === timeMs && this.trackIndex) return this.trackIndex;
+    const index = new Map<number, Map<number, TrackState[]>>();
+    this.sensors.forEach((s, i) => {
+      if (s.kind !== 'rf') return;
+      const bins = new Map<number, TrackState[]>();
+      for (const st of this.states.values()) {
+        if (!st.reportable || !st.last) continue;
+        const az = Math.atan2(st.last.e - s.e, st.last.n - s.n);
+        const key = ((Math.floor(az / RF_BIN) % RF_BINS) + RF_BINS) % RF_BINS;
+        let l = bins.get(key);
+        if (!l) bins.set(key, (l = []));
+        l.push(st);
+      }
+      index.set(i, bins);
+    });
+    this.trackIndex = index;
+    this.trackIndexMs = timeMs;
+    return index;
   }
 
   /** RF bearings of the window by sensor and azimuth bin, and by emitter, built once per pass when first needed. */
@@ -719,6 +813,29 @@ export class Assessor {
     this.rfIndex = index;
     this.rfIndexMs = timeMs;
     return index;
+  }
+
+  /**
+   * The turn-tolerant gate between a young track's first state and an ended track that coasted
+   * (no fix of its own for at least turnMinCoastS before its last state at `lastStateMs`): a drone
+   * that turns while its track coasts on straight is lost, and the straight-line predictions
+   * miss where it reappears. From the old track's last fix the drone may have flown anywhere
+   * within its speed then times the time since, plus the usual allowances; the young track must
+   * also not be much faster than it was. Null when the rule does not apply.
+   */
+  private turnReach(b: TrackState, old: TrackState, lastStateMs: number): { d: number; gate: number } | null {
+    const cc = this.correlationConfig, q = b.first!, h = old.history;
+    if (old.lastFixMs <= 0 || lastStateMs - old.lastFixMs < cc.turnMinCoastS * 1000 || h.length === 0) return null;
+    const kf = Math.min(h.indexFrom(old.lastFixMs), h.length - 1);
+    const gapS = (q.timeMs - h.get(kf, 'timeMs')) / 1000;
+    if (gapS < 0 || gapS > cc.turnMaxGapS) return null;
+    const v = Math.hypot(h.get(kf, 've'), h.get(kf, 'vn'));
+    if (b.behaviour.derived.speedH > 1.5 * v + 5) return null;
+    const sb = Math.sqrt(0.5 * (q.pee + q.pnn)), sf = Math.sqrt(0.5 * (h.get(kf, 'pee') + h.get(kf, 'pnn')));
+    return {
+      d: Math.hypot(q.e - h.get(kf, 'e'), q.n - h.get(kf, 'n')),
+      gate: cc.gateM + Math.min(cc.gateSigmaCapM, 2 * Math.hypot(sb, sf)) + (cc.gatePerSecondM + v) * gapS,
+    };
   }
 
   /** Whether a young track started at a hold (after it began). */
@@ -873,7 +990,11 @@ export class Assessor {
     const link = ev.rfLink(ccfg.rfMinHits, ccfg.rfMinRate);
     if (reportable && o.lastDarkMs !== timeMs) {
       const expected = expectedRfPd(this.rfSensors, s.e, s.n, s.u);
-      const silent = !link && !ev.remoteIdSerial && !(isDrone && expected >= this.flagConfig.minExpectedPd && this.rfAlong(o, timeMs));
+      // Inside RF coverage a drone's links (the one its tracks took included) are judged by
+      // whether their bearings are centred on it and not better explained by another track;
+      // elsewhere nothing is accumulated, and a link its tracks took still counts.
+      const judged = isDrone && expected >= this.flagConfig.minExpectedPd;
+      const silent = !ev.remoteIdSerial && (judged ? !this.rfAlong(o, timeMs) : !link);
       const dtS = Number.isFinite(o.lastDarkMs) ? Math.min(5, (timeMs - o.lastDarkMs) / 1000) : 0;
       o.lastDarkMs = timeMs;
       ev.rfOpportunityS += dtS * expected;

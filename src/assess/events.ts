@@ -35,6 +35,13 @@ export interface EventConfig {
   crossingMinMarginM: number;
   crossingSigmaK: number;
   crossingMaxMarginM: number;
+  /**
+   * A track first seen inside the band: its first firm side counts as a crossing when, before it,
+   * the track was on the other side by at least crossingBandMinSigma σ⊥ and moved across at
+   * crossingBandMinSpeedMps or more on average (seen crossing, though never firm over there) [–, m/s].
+   */
+  crossingBandMinSigma: number;
+  crossingBandMinSpeedMps: number;
   /** Zone hysteresis: enter this far inside, leave this far outside [m]. */
   zoneEnterMarginM: number;
   zoneExitMarginM: number;
@@ -87,6 +94,8 @@ export const DEFAULT_EVENT_CONFIG: EventConfig = {
   crossingMinMarginM: 15,
   crossingSigmaK: 2,
   crossingMaxMarginM: 80,
+  crossingBandMinSigma: 1,
+  crossingBandMinSpeedMps: 2,
   zoneEnterMarginM: 5,
   zoneExitMarginM: 25,
   loiterS: 60,
@@ -142,6 +151,8 @@ interface SideSample {
   e: number;
   n: number;
   sd: number;
+  /** σ across the line [m], where known. */
+  sigma?: number;
 }
 
 const MAX_SINCE = 600;
@@ -198,7 +209,14 @@ export class CrossingDetector {
     const cfg = ctx.cfg;
     const margin = crossingMargin(d.sigmaPerp, cfg);
     const firm: -1 | 0 | 1 = d.sd > margin ? 1 : d.sd < -margin ? -1 : 0;
-    const here = { t: s.timeMs, e: s.e, n: s.n, sd: d.sd };
+    const here = { t: s.timeMs, e: s.e, n: s.n, sd: d.sd, sigma: d.sigmaPerp };
+    if (firm !== 0 && this.side === 0 && this.crossedInBand(firm, here, cfg)) {
+      // First firm side, reached from the other side through the band: seen crossing.
+      this.since.push(here);
+      this.side = firm === 1 ? -1 : 1;
+      this.flip(firm, here, ctx, trackId, out, s.timeMs);
+      return;
+    }
     if (firm === 0 || this.side === 0 || firm === this.side) {
       if (firm !== 0) {
         this.side = firm;
@@ -211,6 +229,21 @@ export class CrossingDetector {
     }
     this.since.push(here);
     this.flip(firm, here, ctx, trackId, out, s.timeMs);
+  }
+
+  /**
+   * Whether a track that never had a firm side (it started inside the band) came across it:
+   * some earlier sample lies on the other side of the line by crossingBandMinSigma of its own σ⊥
+   * or more, and from there the track moved to this firm side at crossingBandMinSpeedMps on
+   * average (a hover near the line whose estimate wobbles across it does not).
+   */
+  private crossedInBand(firm: -1 | 1, here: SideSample, cfg: EventConfig): boolean {
+    for (const a of this.since) {
+      if (Math.sign(a.sd) !== -firm || Math.abs(a.sd) < cfg.crossingBandMinSigma * (a.sigma ?? Infinity)) continue;
+      const dt = (here.t - a.t) / 1000;
+      if (dt > 0 && (firm * (here.sd - a.sd)) / dt >= cfg.crossingBandMinSpeedMps) return true;
+    }
+    return false;
   }
 
   /**

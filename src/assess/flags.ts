@@ -36,6 +36,21 @@ export interface FlagConfig {
   splitMaxOffsetSdM: number;
   splitMinOffsetM: number;
   splitMaxDistanceM: number;
+  /**
+   * RF emitter attribution (is some link this object's?). Per detector, an emitter's bearings in
+   * the window fit the object when their mean residual against the object's positions is within
+   * rfBiasK standard errors (σ/√n) plus the object's own size of error, and their scatter about
+   * that mean is what the bearing σ allows (rfBiasK again, on the sample σ).
+   */
+  rfBiasK: number;
+  /**
+   * The emitter is another track's instead when that track fits the same bearings too and better
+   * by at least this much in bias χ² (Σ n·(mean residual / σ)², over the bearings both cover):
+   * a likelihood ratio of e^(Δ/2) for the other track carrying the link.
+   */
+  rfExplainChi2: number;
+  /** Tracks below this P(drone) are not considered as an emitter's carrier (birds, cars, clutter). */
+  rfCarrierMinPDrone: number;
 }
 
 export const DEFAULT_FLAG_CONFIG: FlagConfig = {
@@ -50,6 +65,9 @@ export const DEFAULT_FLAG_CONFIG: FlagConfig = {
   splitMaxOffsetSdM: 20,
   splitMinOffsetM: 50,
   splitMaxDistanceM: 2000,
+  rfBiasK: 3,
+  rfExplainChi2: 4,
+  rfCarrierMinPDrone: 0.25,
 };
 
 /** The expected Pd of the best-placed RF detector at (e, n, u), from the detectors' curves. */
@@ -64,6 +82,64 @@ export function expectedRfPd(sensors: readonly AssessSensor[], e: number, n: num
     if (pd > best) best = pd;
   }
   return best;
+}
+
+/** One RF bearing against an object's position at that time. */
+export interface BearingResidual {
+  /** Detector index. */
+  sensor: number;
+  /** Bearing minus the object's azimuth from the detector, wrapped to (−π, π] [rad]. */
+  residual: number;
+  /** The bearing's σ [rad]. */
+  sigma: number;
+  /** The object's own error and size seen from the detector (atan(max(30 m, 2σ) / range)) [rad]. */
+  allowance: number;
+}
+
+export interface EmitterFit {
+  /** Bearings compared. */
+  bearings: number;
+  /** Detectors whose bearings agree with the object. */
+  sensorsAgreeing: number;
+  /** Every detector that heard the emitter at least twice agrees, and at least two bearings were compared. */
+  fits: boolean;
+  /** Σ over detectors of n·(mean residual / σ)²: how far off-centre the bearings pass, in χ² units. */
+  chi2: number;
+}
+
+/**
+ * Whether an emitter's bearings are centred on an object. A bearing line passes many things, so
+ * one bearing (or a wide per-bearing gate) says little in dense traffic; the mean of n bearings
+ * is known to σ/√n, so a link carried by the object passes through it on average, while another
+ * drone's link a couple of degrees off passes beside it every time. Per detector: the mean
+ * residual within rfBiasK·σ/√n plus the object's allowance, and the scatter about that mean
+ * within what σ allows (a link crossing the object's line of bearing averages to zero too).
+ */
+export function emitterFit(residuals: readonly BearingResidual[], cfg: FlagConfig): EmitterFit {
+  const per = new Map<number, { n: number; sum: number; sum2: number; sigma: number; allowance: number }>();
+  for (const r of residuals) {
+    let a = per.get(r.sensor);
+    if (!a) per.set(r.sensor, (a = { n: 0, sum: 0, sum2: 0, sigma: 0, allowance: 0 }));
+    a.n++;
+    a.sum += r.residual;
+    a.sum2 += r.residual * r.residual;
+    a.sigma += r.sigma;
+    a.allowance += r.allowance;
+  }
+  let agreeing = 0, fits = residuals.length >= 2, chi2 = 0;
+  const k = cfg.rfBiasK;
+  for (const a of per.values()) {
+    const mean = a.sum / a.n, sigma = a.sigma / a.n, allow = a.allowance / a.n;
+    const sd = a.n > 1 ? Math.sqrt(Math.max(0, (a.sum2 - a.n * mean * mean) / (a.n - 1))) : 0;
+    const centred = Math.abs(mean) <= (k * sigma) / Math.sqrt(a.n) + allow;
+    const scatter = a.n < 3 || sd <= sigma * (1 + k / Math.sqrt(2 * (a.n - 1))) + allow;
+    const ok = centred && scatter;
+    if (ok) agreeing++;
+    else if (a.n >= 2) fits = false;
+    chi2 += (a.n * mean * mean) / (sigma * sigma);
+  }
+  if (agreeing === 0) fits = false;
+  return { bearings: residuals.length, sensorsAgreeing: agreeing, fits, chi2 };
 }
 
 export class DarkDetector {

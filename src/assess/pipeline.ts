@@ -30,6 +30,7 @@ export interface AssessedSectorOptions {
 }
 
 export class AssessedSector {
+  /** Per sensor index; grown on first use (sensors can join while the sector runs). */
   private readonly queues: Detection[][];
   private readonly heads: number[];
   private evidence = new Map<number, EvidenceItem[]>();
@@ -65,7 +66,8 @@ export class AssessedSector {
       if (s >= 0) this.index.set(d.sensorId, s);
     }
     if (s < 0) return this.fusion.push(d);
-    const q = this.queues[s];
+    const q = (this.queues[s] ??= []);
+    this.heads[s] ??= 0;
     q.push(d);
     const ok = this.fusion.push(d);
     if (!ok) q.pop(); // refused: never becomes part of a scan
@@ -86,12 +88,12 @@ export class AssessedSector {
   private afterScan(scan: Scan): void {
     this.lastScanMs = scan.timeMs;
     const s = scan.sensor;
-    const q = this.queues[s];
-    let h = this.heads[s];
+    const q = (this.queues[s] ??= []);
+    let h = (this.heads[s] ??= 0);
     // Detections of scans the reorder window refused as late are older than this one: skip them.
     while (h < q.length && q[h].timeMs < scan.timeMs) h++;
-    const spec = this.fusion.specs[s];
-    const m = spec.model.m;
+    // The scan's own form when it has one (position fixes, fixes with velocity): its model and m.
+    const m = (scan.spec ?? this.fusion.specs[s]).model.m;
     const tod = this.fusion.tracker.trackOfDetection;
     for (let i = 0; i < scan.count && h < q.length; i++, h++) {
       const d = q[h];
@@ -117,14 +119,14 @@ export class AssessedSector {
   }
 
   private itemOf(d: Detection, s: number, scan: Scan, i: number, m: number): EvidenceItem | null {
-    const spec = this.fusion.specs[s];
+    const spec = scan.spec ?? this.fusion.specs[s];
     const kind = spec.kind;
     const meas = d.measurement;
-    const useful = d.evidence !== undefined || kind === 'acoustic' || meas.kind === 'polar' || meas.kind === 'gnss';
+    const useful = d.evidence !== undefined || kind === 'acoustic' || meas.kind === 'polar' || meas.kind === 'gnss' || meas.kind === 'position';
     if (!useful) return null;
     const item: EvidenceItem = { timeMs: d.timeMs, sensor: s };
     if (d.evidence) item.evidence = d.evidence;
-    if (meas.kind === 'gnss' || meas.kind === 'polar') {
+    if (meas.kind === 'gnss' || meas.kind === 'polar' || meas.kind === 'position') {
       let R = spec.R;
       if (scan.R) {
         const mm = m * m;

@@ -23,6 +23,13 @@
  *   volume), and such scans carry it as `scan.spec`: the tracker still sees
  *   one sensor index, so tracks name the sensor as usual. A sensor that mixes forms at one
  *   instant sends one scan per form.
+ *   remoteid, adsb `gnss` fixes that carry the broadcast velocity → the sensor's "velocity form":
+ *   CartesianPositionVelocity(2), z = [e, n, u, v_e, v_n], with the fix's R plus the velocity's
+ *   σ = bound / 2.448 per axis (the 95 % radius of a circular 2-D Gaussian) from the report's
+ *   `velocityAccuracyMps` (Remote ID speed accuracy, ADS-B NACv), or DEFAULT_VELOCITY_BOUND_MPS
+ *   when it states none. Horizontal only: decoders fill a missing vertical rate with 0. Fast
+ *   aircraft then start moving at their stated velocity and hold it across report gaps, where
+ *   a position-only track of a 200 m/s aircraft needs several fixes to learn its speed.
  *
  * Covariance frames: a `position` covariance is ENU at the target; it is rotated into the sector
  * frame exactly (ENU at the target → ECEF → ENU at the origin). The two frames differ by the
@@ -39,7 +46,7 @@
 import type { LocalFrame } from '../geo/enu.js';
 import { detectionSchema, identityOf, type Detection, type Measurement, type SensorKind } from '../model/detection.js';
 import { BearingOnly } from '../tracking/measurement/bearing.js';
-import { CartesianPosition } from '../tracking/measurement/cartesian.js';
+import { CartesianPosition, CartesianPositionVelocity } from '../tracking/measurement/cartesian.js';
 import { PolarRadar } from '../tracking/measurement/polar.js';
 import { trackerPreset } from '../tracking/presets.js';
 import type { Box } from '../tracking/region.js';
@@ -89,8 +96,20 @@ const TYPICAL_PD_FRACTION = 0.8;
  */
 const OTHER_OBJECTS_PER_SCAN = 2;
 
-/** Which of a sensor's specs a scan uses: its own, or its position form. */
-type ScanForm = 'native' | 'position';
+/**
+ * 95 % bound on a broadcast horizontal velocity [m/s] when the report states none (an SBS feed
+ * carries no NACv; Remote ID speed accuracy "unknown"): 3 m/s, ADS-B NACv 2 and Remote ID speed
+ * accuracy category 2, the class common transponders and broadcast modules meet. Per axis
+ * σ = 3 / 2.448 ≈ 1.2 m/s.
+ */
+export const DEFAULT_VELOCITY_BOUND_MPS = 3;
+/** 95 % radius of a circular 2-D Gaussian in σ: √(−2 ln 0.05). */
+const RADIAL_95_PER_SIGMA = 2.448;
+/** Speeds a corrupt report may state, per kind [m/s]: the velocity span clutter spreads over. */
+const MAX_BROADCAST_SPEED_MPS = { remoteid: 100, adsb: 350 } as const;
+
+/** Which of a sensor's specs a scan uses: its own, its position form, or its velocity form. */
+type ScanForm = 'native' | 'position' | 'velocity';
 
 interface OpenScan {
   timeMs: number;
@@ -115,6 +134,8 @@ export class SectorFusion {
   private readonly kinds: SensorKind[] = [];
   /** Per sensor: its position form (null when its own model already takes positions). */
   private readonly positionSpecs: (SensorSpec | null)[] = [];
+  /** Per sensor: its velocity form (remoteid and adsb only: fixes with a broadcast velocity). */
+  private readonly velocitySpecs: (SensorSpec | null)[] = [];
   /** Whether the nominal R of a sensor has been set (from its config or first detection). */
   private readonly nominalSet: boolean[] = [];
   private readonly open: (OpenScan | null)[] = [];
@@ -158,7 +179,9 @@ export class SectorFusion {
     this.kinds.push(c.kind);
     this.open.push(null);
     this.nominalSet.push(nominal);
-    this.positionSpecs.push(c.kind === 'remoteid' || c.kind === 'adsb' ? null : positionFormOf(spec, c));
+    const gnss = c.kind === 'remoteid' || c.kind === 'adsb';
+    this.positionSpecs.push(gnss ? null : positionFormOf(spec, c));
+    this.velocitySpecs.push(gnss ? velocityFormOf(spec, c) : null);
     this.specs.push(spec); // the tracker holds this same array
     return i;
   }
@@ -241,8 +264,8 @@ export class SectorFusion {
     if (s === undefined) return this.reject('unknown-sensor');
     if (!Number.isFinite(d.timeMs)) return this.reject('non-finite');
     const meas = d.measurement;
-    const alt = meas.kind === 'position' ? this.positionSpecs[s] : null;
-    const form: ScanForm = alt ? 'position' : 'native';
+    const alt = meas.kind === 'position' ? this.positionSpecs[s] : meas.kind === 'gnss' && meas.velocityEnuMps ? this.velocitySpecs[s] : null;
+    const form: ScanForm = !alt ? 'native' : meas.kind === 'position' ? 'position' : 'velocity';
     // Close every group older than this detection (the stream is time-ordered per sensor), and
     // this sensor's group when the time or the form changes.
     for (let i = 0; i < this.open.length; i++) {
@@ -252,7 +275,7 @@ export class SectorFusion {
     const spec = alt ?? this.specs[s], kind = this.kinds[s], m = spec.model.m;
     const z = this.z, R = this.rScratch;
     let ownR = false;
-    if (alt) {
+    if (form === 'position') {
       if (meas.kind !== 'position') return this.reject('wrong-measurement');
       if (!this.positionMeasurement(meas, z, R)) return this.reject('invalid');
       ownR = true;
@@ -296,7 +319,15 @@ export class SectorFusion {
         this.frame.geodeticToEnu(meas.latDeg, meas.lonDeg, meas.heightAboveEllipsoidM, this.geo);
         z[0] = this.geo[0]; z[1] = this.geo[1]; z[2] = this.geo[2];
         const sh = meas.horizontalAccuracyM / 1.96, sv = meas.verticalAccuracyM / 1.96;
-        setDiag(R, 3, [sh, sh, sv]);
+        if (form === 'velocity') {
+          const v = meas.velocityEnuMps!;
+          const bound = meas.velocityAccuracyMps;
+          const sVel = (bound !== undefined && bound > 0 ? bound : DEFAULT_VELOCITY_BOUND_MPS) / RADIAL_95_PER_SIGMA;
+          z[3] = v[0]; z[4] = v[1];
+          setDiag(R, 5, [sh, sh, sv, sVel, sVel]);
+        } else {
+          setDiag(R, 3, [sh, sh, sv]);
+        }
         ownR = true;
         break;
       }
@@ -359,8 +390,8 @@ export class SectorFusion {
     return { accepted: this.accepted, rejected: { ...this.rejected, ...prefix(this.tracker.stats.rejected) }, late: this.buffer.late };
   }
 
-  private readonly z = new Float64Array(4);
-  private readonly rScratch = new Float64Array(16);
+  private readonly z = new Float64Array(6);
+  private readonly rScratch = new Float64Array(36);
   private readonly rot = new Float64Array(9);
   private readonly covIn = new Float64Array(9);
 
@@ -425,7 +456,7 @@ export class SectorFusion {
       timeMs: o.timeMs, sensor: s, count: o.count, z: Float64Array.from(o.z),
       R: o.ownR ? Float64Array.from(o.R) : null, identity: o.anyId ? o.ids : null,
     };
-    if (o.form === 'position') scan.spec = this.positionSpecs[s];
+    if (o.form !== 'native') scan.spec = o.form === 'position' ? this.positionSpecs[s] : this.velocitySpecs[s];
     if (!this.buffer.push(scan)) this.rejected.late += o.count;
   }
 
@@ -483,6 +514,21 @@ function positionFormOf(own: SensorSpec, c: SensorConfig): SensorSpec {
     id: own.id, kind: own.kind, model: new CartesianPosition(3), R: diag([100, 100, 225]),
     pd: own.pd, clutterDensity: Math.max(falsePerScan, MIN_FALSE_PER_SCAN) / volume, coverage,
     ...(selective !== undefined ? { selective } : {}),
+  };
+}
+
+/**
+ * The velocity form of a Remote ID or ADS-B sensor: its fixes with their broadcast horizontal
+ * velocity (CartesianPositionVelocity(2)), same coverage, Pd, selectivity and report interval.
+ * Clutter (a corrupt report) spreads over the position volume and the span of speeds a report
+ * can state.
+ */
+function velocityFormOf(own: SensorSpec, c: Extract<SensorConfig, { kind: 'remoteid' | 'adsb' }>): SensorSpec {
+  const vmax = MAX_BROADCAST_SPEED_MPS[c.kind];
+  const sVel = DEFAULT_VELOCITY_BOUND_MPS / RADIAL_95_PER_SIGMA;
+  return {
+    ...own, model: new CartesianPositionVelocity(2), R: diag([100, 100, 225, sVel * sVel, sVel * sVel]),
+    clutterDensity: own.clutterDensity / (2 * vmax) ** 2,
   };
 }
 

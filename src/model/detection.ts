@@ -57,6 +57,11 @@ export const gnssMeasurementSchema = z.object({
   verticalAccuracyM: positive,
   /** Velocity east, north, up [m/s], when reported. */
   velocityEnuMps: z.tuple([finite, finite, finite]).optional(),
+  /**
+   * 95 % bound on the horizontal velocity error as broadcast [m/s] (Remote ID speed accuracy
+   * category, ADS-B NACv), when stated. Fusion assumes 3 m/s without it.
+   */
+  velocityAccuracyMps: positive.optional(),
 });
 
 export const measurementSchema = z.discriminatedUnion('kind', [

@@ -16,6 +16,7 @@ import type { Bus } from '../bus/bus.js';
 import { SectorFusion, type FusionRejectReason } from '../fusion/sector.js';
 import { LocalFrame } from '../geo/enu.js';
 import type { Detection } from '../model/detection.js';
+import type { SensorConfig } from '../sim/sensor-models.js';
 import type { Track } from '../tracking/track.js';
 import type { Site } from './site.js';
 import { affiliationOf, type TrackUpdate, type TrackView } from './views.js';
@@ -94,6 +95,25 @@ export class Pipeline {
     const ok = this.sector.push(d);
     if (ok) this.opts.onAccepted?.(d);
     return ok;
+  }
+
+  /**
+   * Adds a sensor while the pipeline runs (a SAPIENT node that registered, a receiver brought
+   * up): fusion, the assessor and `site.sensors` all grow by it, at the same index. Throws on an
+   * id already in use. Its detections are accepted from then on.
+   */
+  addSensor(config: SensorConfig): void {
+    if (this.fusion.hasSensor(config.id)) throw new Error(`sensor "${config.id}" is already in the pipeline`);
+    const [assess] = assessSensorsFrom([config], this.frame);
+    const i = this.fusion.addSensor(config);
+    const j = this.assessor.addSensor(assess);
+    if (i !== j) throw new Error(`sensor lists out of step: fusion index ${i}, assessor index ${j}`);
+    this.site.sensors.push(config);
+  }
+
+  /** Whether a sensor id is known to the pipeline. */
+  hasSensor(id: string): boolean {
+    return this.fusion.hasSensor(id);
   }
 
   /** The clock: closes scans older than `timeMs` minus the reorder window (a quiet sensor must not hold the others back). */

@@ -94,7 +94,14 @@ const principalOf = (req: FastifyRequest): Principal => {
 
 export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   const { pipeline, store, site } = d;
-  const sensors = site.sensors.map(sensorInfo);
+  // Sensors can join while the service runs (SAPIENT nodes registering, Pipeline.addSensor, which
+  // only ever appends to the pipeline's site.sensors): outlines are recomputed when the list grew.
+  let sensorCache: { count: number; infos: ReturnType<typeof sensorInfo>[] } = { count: -1, infos: [] };
+  const sensors = () => {
+    const list = pipeline.site.sensors;
+    if (sensorCache.count !== list.length) sensorCache = { count: list.length, infos: list.map(sensorInfo) };
+    return sensorCache.infos;
+  };
   const bounds = sectorBounds(site, pipeline.frame);
   const timeNow = () => pipeline.counters.lastUpdateMs ?? d.now();
 
@@ -226,7 +233,7 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
         })),
       }),
     },
-    handler: () => ({ sensors }),
+    handler: () => ({ sensors: sensors() }),
   });
 
   route(app, {

@@ -3,7 +3,9 @@
  * running Service, its sinks send the pipeline's track updates out.
  *
  * Sources                                       → Detection.sensorId
- *   sapient        fusion-node TCP server        the site sensor each registered node maps to
+ *   sapient        fusion-node TCP server        the site sensor each declared node maps to; an
+ *                                                undeclared node that registers becomes a sensor
+ *                                                `sapient:<node uuid>` (see startSapientSource)
  *   adsb-beast/sbs AdsbFeedClient (TCP client)   the source's adsb sensor
  *   remoteid-tcp   RemoteIdTcpClient             the source's remoteid sensor
  *   remoteid-file  RemoteIdFileFeed              the source's remoteid sensor
@@ -30,7 +32,8 @@ import { AdsbFeedClient } from '../ingest/adsb/client.js';
 import type { BlueForcePosition } from '../ingest/cot/blue-force.js';
 import { CotMulticastListener, CotTcpClient } from '../ingest/cot/listener.js';
 import { RemoteIdFileFeed, RemoteIdTcpClient } from '../ingest/remoteid/client.js';
-import { SapientServer } from '../ingest/sapient/server.js';
+import { has, type ProtoObject } from '../ingest/sapient/schema.js';
+import { registrationNodeTypes, SapientServer, sensorKindOf } from '../ingest/sapient/server.js';
 import type { Detection } from '../model/detection.js';
 import { SapientClient } from '../outputs/sapient/client.js';
 import type { TrackSnapshot as SapientTrackSnapshot } from '../outputs/sapient/track.js';
@@ -41,7 +44,7 @@ import { CotMulticastSender } from '../outputs/tak/multicast.js';
 import { TakStreamClient, type TakSenderCounters, type TakTlsOptions } from '../outputs/tak/stream.js';
 import type { Site } from '../pipeline/site.js';
 import type { TrackUpdate, TrackView } from '../pipeline/views.js';
-import type { SensorConfig } from '../sim/sensor-models.js';
+import { sensorConfigSchema, type SensorConfig } from '../sim/sensor-models.js';
 import type {
   AdsbSourceConfig, CotMulticastSourceConfig, CotTcpSourceConfig, RemoteIdFileSourceConfig, RemoteIdTcpSourceConfig,
   SapientSinkConfig, SapientSourceConfig, SinkConfig, SiteFile, SourceConfig, TakMulticastSinkConfig, TakTcpSinkConfig, TlsMaterial,
@@ -54,6 +57,11 @@ export interface AdapterHost {
   addMetricsSource(source: { name: string; labels?: Record<string, string>; read: () => Record<string, number> }): void;
   now(): number;
   readonly log?: AdapterLogger;
+  /**
+   * Adds a sensor to the running pipeline (Service → Pipeline.addSensor); throws on a duplicate
+   * id. Without it, SAPIENT nodes not declared in the site file are refused.
+   */
+  addSensor?(config: SensorConfig): void;
 }
 
 export interface AdapterLogger {
@@ -232,30 +240,107 @@ function keepTrying(ctx: Ctx, id: string, what: () => string, attempt: () => Pro
   };
 }
 
+/** Undeclared SAPIENT node types we can fuse, for the refusal message. */
+const FUSABLE_NODE_TYPES = 'radar, lidar, camera, acoustic, passive RF';
+
+/** A node not declared in the site file that registered: its sensor, once its position is known. */
+interface UndeclaredNode {
+  nodeId: string;
+  sensorId: string;
+  kind: SensorConfig['kind'];
+  name?: string;
+  /** Whether its sensor is in the pipeline (it needs a position: the node's StatusReport). */
+  added: boolean;
+  /** Detections dropped while waiting for the position (warned about once). */
+  waiting: number;
+}
+
+/**
+ * The SAPIENT fusion-node listener. Declared nodes (`nodes`) map onto site sensors. A node not
+ * declared that registers is, with `undeclaredNodes: add` and a host that can add sensors, taken
+ * as a sensor `sapient:<node uuid>`: kind from its registration's node types (sensorKindOf),
+ * default parameters of that kind (radars without range rate: SAPIENT reports carry none;
+ * cameras all round: where one points is not known), position from its first StatusReport with
+ * a `node_location` — its measurement model needs it, so its detections before then are dropped
+ * and counted (`awaiting_position`). Nodes whose types map onto no kind Centinela fuses, nodes
+ * past `maxUndeclaredNodes`, and every undeclared node under `undeclaredNodes: refuse` are refused
+ * with the reason in the RegistrationAck.
+ */
 async function startSapientSource(ctx: Ctx, s: SapientSourceConfig): Promise<Adapter> {
   const sensorOfNode = new Map(s.nodes.map((n) => [n.nodeId.toLowerCase(), sensorOf(ctx, n.sensor)]));
   const nodePositions: Record<string, SensorConfig['position']> = {};
   for (const n of s.nodes) nodePositions[n.nodeId] = nodePositions[n.nodeId.toLowerCase()] = { ...sensorOf(ctx, n.sensor).position };
+  const undeclared = new Map<string, UndeclaredNode>();
+  const uc = { added: 0, awaitingPosition: 0, addFailed: 0 };
   let published = 0;
   let server: SapientServer | null = null;
   let stopped = false;
+
+  const acceptUndeclared = (nodeId: string, reg: ProtoObject): { accept: boolean; reasons?: string[] } => {
+    const key = nodeId.toLowerCase();
+    if (undeclared.has(key)) return { accept: true }; // registering again (a new connection)
+    const notDeclared = `node ${nodeId} is not declared in site ${ctx.site.name} (sources[].nodes of kind sapient)`;
+    if (s.undeclaredNodes === 'refuse') return { accept: false, reasons: [`${notDeclared}, and undeclared nodes are refused (undeclaredNodes: refuse)`] };
+    if (!ctx.host.addSensor) return { accept: false, reasons: [`${notDeclared}, and this service cannot add sensors while it runs`] };
+    const types = registrationNodeTypes(reg);
+    const kind = sensorKindOf(types);
+    if (!kind) {
+      return { accept: false, reasons: [`${notDeclared}, and its node type (${types.join(', ') || 'none'}) maps onto no sensor Centinela fuses (${FUSABLE_NODE_TYPES})`] };
+    }
+    if (undeclared.size >= s.maxUndeclaredNodes) {
+      return { accept: false, reasons: [`${notDeclared}, and the ${s.maxUndeclaredNodes} undeclared nodes this source takes (maxUndeclaredNodes) are taken`] };
+    }
+    const sensorId = `sapient:${key}`;
+    if (ctx.site.sensors.some((c) => c.id === sensorId)) return { accept: false, reasons: [`${notDeclared}, and sensor id ${sensorId} is taken`] };
+    undeclared.set(key, { nodeId, sensorId, kind, ...(has(reg, 'name') ? { name: String(reg.name) } : {}), added: false, waiting: 0 });
+    return { accept: true };
+  };
+
+  /** Makes an undeclared node's sensor once its position is known. */
+  const addUndeclared = (u: UndeclaredNode, position: SensorConfig['position']): void => {
+    if (u.added) return;
+    const config = sensorConfigSchema.parse({
+      id: u.sensorId, kind: u.kind, position: { ...position },
+      ...(u.kind === 'radar' ? { measuresRangeRate: false } : u.kind === 'eoir' ? { horizontalFovDeg: 360 } : {}),
+    });
+    try {
+      ctx.host.addSensor!(config);
+      u.added = true;
+      uc.added++;
+      ctx.log.info({ adapter: s.id, node: u.nodeId, name: u.name, sensor: u.sensorId, kind: u.kind, position }, 'SAPIENT node added as a sensor');
+    } catch (err) {
+      uc.addFailed++;
+      ctx.log.error({ adapter: s.id, node: u.nodeId, sensor: u.sensorId, err: (err as Error).message }, 'SAPIENT node could not be added as a sensor');
+    }
+  };
+
   const start = keepTrying(ctx, s.id, () => `SAPIENT fusion node ${server ? `listening on ${s.host}:${server.port}` : `on ${s.host}:${s.port}`}`, async () => {
     const srv = await SapientServer.start({
       host: s.host, port: s.port, nodeId: s.nodeId, maxConnections: s.maxConnections, rangeBearingAs: s.rangeBearingAs,
       geoidSeparationM: s.geoidSeparationM, nodePositions, now: () => ctx.host.now(),
       ...(s.magneticDeclinationDeg !== undefined ? { magneticDeclinationDeg: s.magneticDeclinationDeg } : {}),
-      sensorIdFor: (nodeId) => sensorOfNode.get(nodeId.toLowerCase())?.id ?? `sapient:${nodeId}`,
-      acceptRegistration: (nodeId) => sensorOfNode.has(nodeId.toLowerCase())
-        ? { accept: true }
-        : { accept: false, reasons: [`node ${nodeId} is not declared in site ${ctx.site.name} (sources[].nodes of kind sapient)`] },
+      sensorIdFor: (nodeId) => sensorOfNode.get(nodeId.toLowerCase())?.id ?? `sapient:${nodeId.toLowerCase()}`,
+      acceptRegistration: (nodeId, reg) => (sensorOfNode.has(nodeId.toLowerCase()) ? { accept: true } : acceptUndeclared(nodeId, reg)),
       onRegistration: (node, accepted) => {
         const sensor = sensorOfNode.get(node.nodeId.toLowerCase());
-        ctx.log.info({ adapter: s.id, node: node.nodeId, name: node.name, sensor: sensor?.id, accepted }, 'SAPIENT node registration');
+        const u = undeclared.get(node.nodeId.toLowerCase());
+        ctx.log.info({ adapter: s.id, node: node.nodeId, name: node.name, sensor: sensor?.id ?? u?.sensorId, accepted, declared: !!sensor }, 'SAPIENT node registration');
         if (accepted && sensor && node.sensorKind && node.sensorKind !== sensor.kind) {
           ctx.log.warn({ adapter: s.id, node: node.nodeId, declares: node.nodeTypes, sensor: sensor.id, kind: sensor.kind }, 'SAPIENT node type differs from its site sensor kind');
         }
+        if (accepted && u && !u.added && node.position) addUndeclared(u, node.position);
+      },
+      onStatus: (st) => {
+        const u = undeclared.get(st.nodeId.toLowerCase());
+        if (u && !u.added && st.position) addUndeclared(u, st.position);
       },
       onDetection: (d) => {
+        const u = undeclared.get(d.nodeId.toLowerCase());
+        if (u && !u.added) {
+          uc.awaitingPosition++;
+          if (u.waiting++ === 0) ctx.log.warn({ adapter: s.id, node: u.nodeId, sensor: u.sensorId }, 'SAPIENT node reports detections before its position (StatusReport node_location): dropped until then');
+          return;
+        }
         published++;
         ctx.host.publish(d.detection);
       },
@@ -280,6 +365,7 @@ async function startSapientSource(ctx: Ctx, s: SapientSourceConfig): Promise<Ada
         connections_refused_total: m.connections.refused, errors_sent_total: m.total.errorsSent, replies_dropped_total: m.total.repliesDropped,
         bytes_total: m.total.bytesIn, nodes_registered: Object.values(m.bySource).filter((x) => x.registered).length,
         callback_errors_total: m.detections.callbackErrors, internal_errors_total: m.internalErrors,
+        nodes_added: uc.added, node_add_failures_total: uc.addFailed, awaiting_position_total: uc.awaitingPosition,
       });
     },
     stop: async () => {

@@ -13,6 +13,7 @@ import type { Detection } from '../model/detection.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { Replay } from '../pipeline/replay.js';
 import type { Site } from '../pipeline/site.js';
+import type { SensorConfig } from '../sim/sensor-models.js';
 import { buildServer, readSettings } from '../server/index.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { DEFAULT_RETENTION, type RetentionSettings, type Store } from '../store/store.js';
@@ -118,6 +119,15 @@ export class Service {
 
   addSource(source: TickSource): void {
     this.sources.push(source);
+  }
+
+  /**
+   * Adds a sensor while the service runs (a SAPIENT node that registered undeclared): the
+   * pipeline's fusion and assessment take it, and /api/sensors shows it. Throws on a duplicate id.
+   */
+  addSensor(config: SensorConfig): void {
+    this.pipeline.addSensor(config);
+    this.log.info({ sensor: config.id, kind: config.kind }, 'sensor added');
   }
 
   /** Publishes a detection from a source (the bus's `detections` topic, screened by the intake). */

@@ -29,8 +29,11 @@
  * `zonesFromGeoJson` (src/assess/zones.ts) reads.
  *
  * SAPIENT nodes are mapped onto sensors declared here by their node UUID: the sensor gives the
- * node's surveyed position and its measurement model; a node not declared is refused at
- * registration (the tracker's sensor list is fixed when the service starts).
+ * node's surveyed position and its measurement model. A node not declared that registers becomes
+ * a sensor of its own while the service runs (`undeclaredNodes: add`, the default): its kind from
+ * its registration's node type (radar, lidar → radar; camera → eoir; acoustic; passive RF → rf),
+ * its position from its first StatusReport `node_location`, the kind's default parameters. Nodes
+ * of a type Centinela cannot fuse are refused, with the reason in the RegistrationAck.
  *
  * Every problem is reported with the path of the field (`sources[1].sensor: no sensor "x" …`),
  * all of them at once, in a SiteFileError.
@@ -79,8 +82,12 @@ const sapientSourceSchema = z.strictObject({
   port: listenPort.default(5020),
   /** This fusion node's UUID (keep it stable; default random per start). */
   nodeId: uuid.optional(),
-  /** The nodes allowed to register, each mapped onto a sensor of this site. */
-  nodes: z.array(z.strictObject({ nodeId: uuid, sensor: z.string().min(1) })).min(1).max(4096),
+  /** Nodes mapped onto sensors of this site (surveyed position, tuned parameters). */
+  nodes: z.array(z.strictObject({ nodeId: uuid, sensor: z.string().min(1) })).max(4096).default([]),
+  /** Nodes not in `nodes` that register: `add` each as a sensor of its own (default), or `refuse` them. */
+  undeclaredNodes: z.enum(['add', 'refuse']).default('add'),
+  /** Most undeclared nodes added as sensors (each is a sensor the tracker keeps); beyond it they are refused. */
+  maxUndeclaredNodes: z.number().int().min(0).max(1000).default(64),
   /** Range-bearing reports become polar plots (default) or positions. */
   rangeBearingAs: z.enum(['polar', 'position']).default('polar'),
   /** Magnetic declination at the site [deg east], for nodes reporting magnetic bearings. */

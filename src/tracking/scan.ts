@@ -19,7 +19,8 @@ export interface Scan {
   identity?: ReadonlyArray<string | null> | null;
   /**
    * The sensor as it reports in this scan, when its detections come in another form than its
-   * usual one (a radar or camera node that reports fixed positions instead of plots or bearings):
+   * usual one (a radar or camera node that reports fixed positions instead of plots or bearings;
+   * Remote ID / ADS-B fixes that carry the broadcast velocity):
    * the measurement model, nominal noise and clutter density of that form, with the sensor's own
    * coverage, Pd and selectivity. Absent: the tracker's `sensors[sensor]`. Tracks still record
    * the sensor by its index, so the contributing sensor is the same either way.

@@ -84,6 +84,8 @@ export class Tracker {
   private readonly rBuf = new Float64Array(64);
   private readonly pos = new Float64Array(3);
   private readonly posCov = new Float64Array(9);
+  private readonly vel = new Float64Array(3);
+  private readonly velCov = new Float64Array(9);
   private readonly x0: Float64Array;
   private readonly tentativeInit = new Map<number, { x: Float64Array; P: Float64Array }>();
   private readonly P0: Float64Array;
@@ -612,14 +614,19 @@ export class Tracker {
       // Where the clutter map says false plots crowd, a plot is proportionally less likely a new
       // object: the prior odds scale with the nominal over the local clutter density.
       const odds = this.config.initialExistence / (1 - this.config.initialExistence) * (sensor.clutterDensity / this.lambda[i]);
-      const started = this.startTrack(scan, this.pos, this.posCov, scan.identity?.[i] ?? null, odds / (1 + odds));
+      // A detection that states its velocity (a broadcast fix) starts the track moving with it.
+      const k = sensor.model.toVelocity?.(scan.z, i * m, R, this.dims, this.vel, this.velCov) ?? 0;
+      const started = this.startTrack(scan, this.pos, this.posCov, scan.identity?.[i] ?? null, odds / (1 + odds), k);
       if (started) this.trackOfDetection[i] = started.id;
     }
     for (const fix of this.bearings.drain(scan.timeMs)) this.startTrack(scan, fix.position, fix.covariance, null, this.config.initialExistence);
   }
 
-  /** Starts a tentative track at a position with the configured velocity prior. */
-  private startTrack(scan: Scan, pos: Float64Array, cov: Float64Array, identity: string | null, existence: number): Track | null {
+  /**
+   * Starts a tentative track at a position with the configured velocity prior, or with the
+   * velocity its first detection stated on the first `velAxes` axes (in `this.vel`, `this.velCov`).
+   */
+  private startTrack(scan: Scan, pos: Float64Array, cov: Float64Array, identity: string | null, existence: number, velAxes = 0): Track | null {
     if (this.region && !(pos[0] >= this.region.xmin && pos[0] <= this.region.xmax && pos[1] >= this.region.ymin && pos[1] <= this.region.ymax)) return null;
     const { dims: d, n, x0, P0, config } = this;
     x0.fill(0);
@@ -629,6 +636,10 @@ export class Tracker {
       for (let b = 0; b < d; b++) P0[a * n + b] = cov[a * d + b];
       const vs = a === 2 ? config.initialVerticalVelocityStd : config.initialVelocityStd;
       P0[(d + a) * n + d + a] = vs * vs;
+    }
+    for (let a = 0; a < velAxes; a++) {
+      x0[d + a] = this.vel[a];
+      for (let b = 0; b < velAxes; b++) P0[(d + a) * n + d + b] = this.velCov[a * velAxes + b];
     }
     if (config.estimator.space.turnRate) P0[n * n - 1] = config.initialTurnRateStd ** 2;
     const t = this.pool.pop() ?? new Track(config.estimator.create(), config.tentativeEstimator?.create() ?? null);

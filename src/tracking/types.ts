@@ -66,6 +66,13 @@ export interface MeasurementModel {
    * measurement alone does not fix a position (a bearing).
    */
   toPosition(z: Float64Array, zOffset: number, R: Float64Array, dims: 2 | 3, pos: Float64Array, cov: Float64Array): boolean;
+  /**
+   * Optional, for models that measure velocity too (a broadcast fix with its velocity): the
+   * velocity one measurement states, for track initiation. Writes the first k velocity axes
+   * (east, north[, up], k ≤ dims) to `vel` and their covariance (k×k) to `cov`, and returns k;
+   * the axes past k keep the initiator's prior. Cross terms with the position are not returned.
+   */
+  toVelocity?(z: Float64Array, zOffset: number, R: Float64Array, dims: 2 | 3, vel: Float64Array, cov: Float64Array): number;
 }
 
 /** The predicted measurement of one track for one measurement model: what gating needs. */

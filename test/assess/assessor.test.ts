@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EvidenceItem, TrackEvent } from '../../src/assess/types.js';
-import { FakeTrack, T0, along, fly, makeAssessor, radarItem, type Waypoint } from './helpers.js';
+import { Random } from '../../src/scenario/random.js';
+import { FakeTrack, SENSORS, T0, along, fly, makeAssessor, radarItem, type Waypoint } from './helpers.js';
 
 const SMUGGLE: Waypoint[] = [
   { t: 0, e: 500, n: -800, u: 40 },
@@ -160,6 +161,54 @@ describe('Assessor: objects across broken tracks', () => {
     expect(a.alerts.all()[0].severity).toBe('critical');
   });
 
+  it('a crossing across a hand-over: the old track\'s last state a few metres over the line, inside its band, was still on the far side', () => {
+    const a = makeAssessor();
+    // Track 1 (σ 15 m: band ±30 m) flies north and dies 20 m over the line: firmly on neither
+    // side there, so still on the far side by its own detector.
+    const north: Waypoint[] = [{ t: 0, e: 0, n: -300, u: 40 }, { t: 32, e: 0, n: 20, u: 40 }, { t: 100, e: 0, n: 700, u: 40 }];
+    const t1 = new FakeTrack(1, 0, -300, 40);
+    const r1 = fly(a, [t1], new Map([[1, north]]), 0, 32, { sigmaM: 15 });
+    expect(r1.events.some((e) => e.type === 'border-crossing')).toBe(false);
+    a.update(T0 + 32_500, [], new Map());
+    // Track 2 (σ 5 m) picks the drone up a second later, firmly on our side from its first plot.
+    const t2 = new FakeTrack(2, 0, 30, 40);
+    t2.startMs = T0 + 33_000;
+    const r2 = fly(a, [t2], new Map([[2, north]]), 33, 60);
+    expect(a.objectOf(2)).toBe(1);
+    const c = r2.events.filter((e): e is Extract<TrackEvent, { type: 'border-crossing' }> => e.type === 'border-crossing');
+    expect(c.map((e) => e.direction)).toEqual(['inbound']);
+    expect(a.assessment(2)!.crossedInbound).not.toBeNull();
+    expect(a.alerts.all().map((x) => x.rules[0])).toEqual(['border-crossing']);
+  });
+
+  it('a drone that turns while its track coasts on straight: the new track where it reappears continues it (and its crossing)', () => {
+    const a = makeAssessor();
+    // The drone flies east 40 m south of the river at 12 m/s, turns north at t = 30 s and crosses.
+    const drone: Waypoint[] = [{ t: 0, e: 0, n: -40, u: 40 }, { t: 30, e: 360, n: -40, u: 40 }, { t: 60, e: 360, n: 320, u: 40 }];
+    const coast: Waypoint[] = [{ t: 0, e: 0, n: -40, u: 40 }, { t: 36, e: 432, n: -40, u: 40 }];
+    const t1 = new FakeTrack(1, 0, -40, 40);
+    // Radar plots until the turn; then the track coasts east without a fix for 6 s and dies.
+    fly(a, [t1], new Map([[1, coast]]), 0, 36, {
+      evidence: (_t, tS, p) => (Number.isInteger(tS) && tS <= 30 ? [radarItem(T0 + tS * 1000, p.e, p.n, p.u)] : []),
+    });
+    a.update(T0 + 36_500, [], new Map());
+    // A new track 10 s after the last fix, 120 m north of it: far from any straight-line prediction.
+    const t2 = new FakeTrack(2, 360, 80, 40);
+    t2.startMs = T0 + 40_000;
+    const r2 = fly(a, [t2], new Map([[2, drone]]), 40, 60);
+    expect(a.objectOf(2)).toBe(1);
+    expect(r2.events.filter((e) => e.type === 'border-crossing').map((e) => (e as Extract<TrackEvent, { type: 'border-crossing' }>).direction)).toEqual(['inbound']);
+    expect(a.alerts.all()).toHaveLength(1);
+    // Without the coast (the old track had fixes to its end, so it saw no turn), no such leap.
+    const b = makeAssessor();
+    fly(b, [new FakeTrack(1, 0, -40, 40)], new Map([[1, coast]]), 0, 36);
+    b.update(T0 + 36_500, [], new Map());
+    const u2 = new FakeTrack(2, 360, 80, 40);
+    u2.startMs = T0 + 40_000;
+    fly(b, [u2], new Map([[2, drone]]), 40, 60);
+    expect(b.objectOf(2)).toBe(2);
+  });
+
   it('a Remote ID broadcast 300 m off a radar drone, moving with it: one spoofing object, one identity alert', () => {
     const a = makeAssessor();
     const real = new FakeTrack(1, 0, 1200, 60);
@@ -208,6 +257,59 @@ describe('Assessor: the dark flag', () => {
         : []),
     });
     expect(r.events.some((e) => e.type === 'dark-drone')).toBe(false);
+  });
+
+  /**
+   * A dark drone (track 1) and, `offsetM` east of it, a drone whose control link the RF detector
+   * hears (track 2, bearings with σ 3°, given to track 2 or to no track). Returns the dark events.
+   */
+  function darkBeside(offsetM: number, linkTo: 2 | -1, path: Waypoint[] = [{ t: 0, e: 0, n: 1300, u: 20 }, { t: 120, e: 0, n: 2300, u: 20 }], litTracked = true) {
+    const a = makeAssessor();
+    const rf = SENSORS[3];
+    const rng = new Random(11);
+    const dark = new FakeTrack(1, path[0].e, path[0].n, 20), lit = new FakeTrack(2, path[0].e + offsetM, path[0].n, 20);
+    const paths = new Map<number, Waypoint[]>([[1, path], [2, path.map((w) => ({ ...w, e: w.e + offsetM }))]]);
+    const events: TrackEvent[] = [];
+    for (let tS = 0; tS <= 120; tS += 0.5) {
+      const timeMs = Math.round(T0 + tS * 1000);
+      const ev = new Map<number, EvidenceItem[]>();
+      for (const t of [dark, lit]) {
+        const p = along(paths.get(t.id)!, tS);
+        t.set(timeMs, p.e, p.n, p.u, p.ve, p.vn, p.vu);
+        if (Number.isInteger(tS) && (t === dark || litTracked)) ev.set(t.id, [radarItem(timeMs, p.e, p.n, p.u)]);
+        if (Number.isInteger(tS) && t === lit) {
+          const bearing = { azimuthRad: Math.atan2(p.e - rf.e, p.n - rf.n) + 0.05 * rng.normal(), sigmaRad: 0.05 };
+          const item: EvidenceItem = { timeMs, sensor: 3, evidence: { rf: { protocol: 'DJI OcuSync 3', frequencyMHz: 2437, emitterId: 'lit' } }, bearing };
+          if (linkTo === 2) ev.get(2)!.push(item);
+          else ev.set(-1, [item]);
+        }
+      }
+      events.push(...a.update(timeMs, litTracked ? [dark, lit] : [dark], ev).events);
+    }
+    return { a, dark: events.filter((e): e is Extract<TrackEvent, { type: 'dark-drone' }> => e.type === 'dark-drone') };
+  }
+
+  it('dense traffic: another drone\'s link whose bearings pass beside the dark drone is not its link', () => {
+    // 150 m apart, about 1 km from the detector: the link's bearings pass 6–8° off the dark drone,
+    // inside a per-bearing gate of 2.5 σ plus its size, but their mean is far off-centre.
+    for (const linkTo of [2, -1] as const) {
+      const { a, dark } = darkBeside(150, linkTo);
+      expect(dark.filter((e) => e.trackId === 1).map((e) => e.flagged), `link to ${linkTo}`).toEqual([true]);
+      expect(dark.some((e) => e.trackId === 2)).toBe(false);
+      expect(a.assessment(2)!.dark).toBe(false);
+    }
+    // The same when the other drone is not tracked at all: its link's bearings are off-centre.
+    const alone = darkBeside(150, -1, undefined, false);
+    expect(alone.dark.map((e) => e.flagged)).toEqual([true]);
+  });
+
+  it('dense traffic: a link centred 40 m from the dark drone is still the other drone\'s: that track fits it clearly better', () => {
+    // Both fly east 1 km from the detector, one behind the other: the link's bearings pass ~2°
+    // off the dark drone (within what its bearings alone would allow), on the other drone.
+    const { a, dark } = darkBeside(40, -1, [{ t: 0, e: -500, n: 1800, u: 20 }, { t: 120, e: 500, n: 1800, u: 20 }]);
+    expect(dark.filter((e) => e.trackId === 1).map((e) => e.flagged)).toEqual([true]);
+    expect(a.assessment(1)!.dark).toBe(true);
+    expect(a.assessment(2)!.dark).toBe(false);
   });
 
   it('a link the tracker gave to no track, heard along the drone\'s bearing, is not silence', () => {

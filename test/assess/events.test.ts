@@ -50,6 +50,23 @@ describe('border crossing', () => {
     expect(ofType(events, 'border-crossing')).toHaveLength(0);
   });
 
+  it('a track first seen inside the band on the far side, flying across: its first firm side is a crossing', () => {
+    // σ = 10 m: the band is ±20 m; the track starts 20 m south (2 σ on the far side), never firm there.
+    const { events } = run([{ t: 0, e: 0, n: -20, u: 40 }, { t: 60, e: 0, n: 460, u: 40 }], 60, { sigmaM: 10 });
+    const c = ofType(events, 'border-crossing');
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ direction: 'inbound', inferred: false });
+    expect(Math.abs(c[0].crossingTimeMs - (T0 + 2500))).toBeLessThanOrEqual(1000);
+  });
+
+  it('first seen inside the band: less than 1 σ over the line, or drifting across slowly, is not a crossing', () => {
+    // 5 m south with σ 10 m: which side it started on is not known.
+    expect(ofType(run([{ t: 0, e: 0, n: -5, u: 40 }, { t: 60, e: 0, n: 475, u: 40 }], 60, { sigmaM: 10 }).events, 'border-crossing')).toHaveLength(0);
+    // 12 m south, then a hover near the line that ends moving off north at walking pace.
+    const slow = run([{ t: 0, e: 0, n: -12, u: 40 }, { t: 40, e: 0, n: -12, u: 40 }, { t: 100, e: 0, n: 60, u: 40 }], 100, { sigmaM: 10 });
+    expect(ofType(slow.events, 'border-crossing')).toHaveLength(0);
+  });
+
   it('crossing back is an outbound crossing', () => {
     const { events } = run([{ t: 0, e: 0, n: -300, u: 40 }, { t: 60, e: 0, n: 300, u: 40 }, { t: 120, e: 0, n: -300, u: 40 }], 120);
     expect(ofType(events, 'border-crossing').map((e) => e.direction)).toEqual(['inbound', 'outbound']);

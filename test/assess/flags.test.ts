@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FLAG_CONFIG as CFG, DarkDetector, SplitPair, SpoofCheck, expectedRfPd } from '../../src/assess/flags.js';
+import { DEFAULT_FLAG_CONFIG as CFG, DarkDetector, SplitPair, SpoofCheck, emitterFit, expectedRfPd, type BearingResidual } from '../../src/assess/flags.js';
+import { Random } from '../../src/scenario/random.js';
 import { severityOf, threatScore, type ThreatInputs } from '../../src/assess/threat.js';
 import { SENSORS } from './helpers.js';
 
@@ -29,6 +30,48 @@ describe('dark-drone flag', () => {
     expect(expectedRfPd(rf, 0, 800, 10)).toBeCloseTo(0.95, 6);
     expect(expectedRfPd(rf, 4000, 800, 10)).toBeCloseTo(0.95 / 2, 2);
     expect(expectedRfPd(rf, 7000, 800, 10)).toBe(0);
+  });
+});
+
+describe('RF emitter attribution: are a link\'s bearings centred on the object?', () => {
+  const DEG = Math.PI / 180, sigma = 3 * DEG, allowance = 0.6 * DEG;
+  /** n bearings from `sensor` with Gaussian noise σ around `offset(k)` [rad]. */
+  const bearings = (n: number, offset: (k: number) => number, seed = 1, sensor = 0): BearingResidual[] => {
+    const rng = new Random(seed);
+    return Array.from({ length: n }, (_, k) => ({ sensor, residual: offset(k) + sigma * rng.normal(), sigma, allowance }));
+  };
+
+  it('a link carried by the object: thirty noisy bearings (σ 3°) centred on it fit, with a small bias χ²', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const f = emitterFit(bearings(30, () => 0, seed), CFG);
+      expect(f.fits, `seed ${seed}`).toBe(true);
+      expect(f.sensorsAgreeing).toBe(1);
+      expect(f.chi2).toBeLessThan(12);
+    }
+  });
+
+  it('another drone\'s link 4° beside it does not fit, though most of its bearings pass a 2.5 σ gate', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const r = bearings(30, () => 4 * DEG, seed);
+      expect(r.filter((b) => Math.abs(b.residual) <= 2.5 * sigma).length).toBeGreaterThan(20);
+      const f = emitterFit(r, CFG);
+      expect(f.fits, `seed ${seed}`).toBe(false);
+      expect(f.chi2).toBeGreaterThan(20);
+    }
+    // With few bearings the mean is not known well enough to tell: it still fits.
+    expect(emitterFit(bearings(3, () => 4 * DEG, 2), CFG).fits).toBe(true);
+  });
+
+  it('a link sweeping across the object\'s line of bearing averages to zero but scatters too much', () => {
+    const f = emitterFit(bearings(30, (k) => (-12 + (24 * k) / 29) * DEG, 3), CFG);
+    expect(f.fits).toBe(false);
+  });
+
+  it('every detector that heard the link twice must agree; one bearing proves nothing', () => {
+    const good = bearings(20, () => 0, 4, 0);
+    expect(emitterFit([...good, ...bearings(20, () => 0, 5, 1)], CFG)).toMatchObject({ fits: true, sensorsAgreeing: 2 });
+    expect(emitterFit([...good, ...bearings(20, () => 10 * DEG, 6, 1)], CFG)).toMatchObject({ fits: false, sensorsAgreeing: 1 });
+    expect(emitterFit(bearings(1, () => 0, 7), CFG).fits).toBe(false);
   });
 });
 

@@ -1,10 +1,12 @@
 /**
  * End to end on loopback: a Service (':memory:' store, port 0) with a site file whose sources
  * are a Beast feed (a TCP server this test runs, replaying dump1090-fa's Beast output of the
- * conformance recording) and a SAPIENT fusion-node listener (a test node registers and reports
- * a drone by `location`), and whose sink is a TAK server connection (a TCP listener this test
- * runs). Tracks must appear in the pipeline and their CoT at the TAK listener; the counters must
- * reach /metrics.
+ * conformance recording) and a SAPIENT fusion-node listener (a declared test node registers and
+ * reports a drone by `location`; an undeclared radar node registers, gives its position in a
+ * StatusReport, becomes a sensor and reports another drone; a node of a type Centinela cannot
+ * fuse is refused), and whose sink is a TAK server connection (a TCP listener this test runs).
+ * Tracks must appear in the pipeline and their CoT at the TAK listener; the counters must reach
+ * /metrics, the added sensor /api/sensors.
  *
  * The service runs on a clock 10× the wall clock, so the 42 s the recorded aircraft flies take
  * 4.2 s here; the Beast frames are paced so the aircraft flies at its reported ground speed.
@@ -29,7 +31,7 @@ import { createToken } from '../../src/server/auth.js';
 import { startAdapters, type AdaptersHandle } from '../../src/service/adapters.js';
 import { Service } from '../../src/service/service.js';
 import { loadSiteFile } from '../../src/service/site-file.js';
-import { Peer, radarRegistration, ulid } from '../ingest/sapient/peer.js';
+import { Peer, radarRegistration, statusWithLocation, ulid } from '../ingest/sapient/peer.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const standards = process.env.CENTINELA_STANDARDS ?? resolve(root, '..', 'shared', 'standards');
@@ -41,6 +43,7 @@ if (!have) console.warn(`skipping the adapters end-to-end test: ${beastFile} is 
 const SPEED = 10;
 const NODE = '3f2b8c1e-5d6a-4e7f-9a0b-1c2d3e4f5a6b';
 const STRANGER = '9a1d4e2f-6b3c-4d5e-8f7a-2b3c4d5e6f70';
+const SEISMIC = '5c0ffee0-1234-4abc-8def-0123456789ab';
 /** The sector: where the recorded aircraft flies (Sicily), the drone near the origin. */
 const ORIGIN = { latDeg: 37.0, lonDeg: 13.8, heightAboveEllipsoidM: 50 };
 const frame = LocalFrame.fromDegrees(ORIGIN);
@@ -77,12 +80,12 @@ async function listen(onConnection: (s: Socket) => void): Promise<Server> {
   return server;
 }
 
-function detectionReport(nodeId: string, timeMs: number, e: number, n: number, u: number): ProtoObject {
+function detectionReport(nodeId: string, timeMs: number, e: number, n: number, u: number, objectId = '01JCRS0000RADARTRACK000001'): ProtoObject {
   const g = frame.enuToGeodetic(e, n, u, new Float64Array(3));
   return {
     timestamp: msToTimestamp(timeMs), node_id: nodeId,
     detection_report: {
-      report_id: ulid(), object_id: '01JCRS0000RADARTRACK000001',
+      report_id: ulid(), object_id: objectId,
       location: { x: g[1], y: g[0], z: g[2], x_error: 3, y_error: 3, z_error: 5, coordinate_system: 1, datum: 1 },
       classification: [{ type: 'Air Vehicle', confidence: 0.9, sub_class: [{ type: 'UAV Rotary Wing', confidence: 0.85, level: 1 }] }],
     },
@@ -157,16 +160,35 @@ sinks:
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a SAPIENT node registers, an undeclared one is refused, and both feeds become tracks with CoT at the TAK server', async () => {
+  it('SAPIENT nodes register (an undeclared radar becomes a sensor, a seismic node is refused) and the feeds become tracks with CoT at the TAK server', async () => {
     const port = adapters.get('sapient')!.port!;
     expect(port).toBeGreaterThan(0);
+    const strangerSensor = `sapient:${STRANGER}`;
 
+    // A node type Centinela cannot fuse: refused, the reason in the RegistrationAck.
+    const seismic = await Peer.connect(port);
+    const seismicReg = radarRegistration(SEISMIC);
+    (seismicReg.registration as ProtoObject).node_definition = [{ node_type: 5 }]; // NODE_TYPE_SEISMIC
+    seismic.send(seismicReg);
+    const [refused] = await seismic.waitReplies(1);
+    expect((refused.registration_ack as ProtoObject).acceptance).toBe(false);
+    expect(String((refused.registration_ack as ProtoObject).ack_response_reason)).toMatch(/not declared in site e2e.*NODE_TYPE_SEISMIC.*maps onto no sensor/);
+    seismic.close();
+
+    // An undeclared radar: accepted; a sensor once its StatusReport places it.
     const stranger = await Peer.connect(port);
     stranger.send(radarRegistration(STRANGER));
-    const [refused] = await stranger.waitReplies(1);
-    expect((refused.registration_ack as ProtoObject).acceptance).toBe(false);
-    expect(String((refused.registration_ack as ProtoObject).ack_response_reason)).toMatch(/not declared in site e2e/);
-    stranger.close();
+    const [welcome] = await stranger.waitReplies(1);
+    expect((welcome.registration_ack as ProtoObject).acceptance).toBe(true);
+    expect(service.pipeline.hasSensor(strangerSensor)).toBe(false);
+    // 12 km south, out of the declared radar's reach: SAPIENT nodes report each object in its own
+    // message, and a non-selective sensor's report of one object charges a miss to every other
+    // track it covers (a tracker limitation, not this adapter's).
+    const strangerAt = frame.enuToGeodetic(200, -12_300, 15, new Float64Array(3));
+    stranger.send(statusWithLocation(STRANGER, { latDeg: strangerAt[0], lonDeg: strangerAt[1], heightAboveEllipsoidM: strangerAt[2] }));
+    for (let i = 0; i < 100 && !service.pipeline.hasSensor(strangerSensor); i++) await sleep(20);
+    expect(service.pipeline.hasSensor(strangerSensor)).toBe(true);
+    expect(service.pipeline.site.sensors.find((c) => c.id === strangerSensor)?.kind).toBe('radar');
 
     // Tracks as the pipeline shows them, polled through the run (latest view per track id).
     const seen = new Map<number, TrackView>();
@@ -178,8 +200,10 @@ sinks:
     const [ack] = await node.waitReplies(1);
     expect((ack.registration_ack as ProtoObject).acceptance).toBe(true);
     // The drone: 40 s at 12 m/s east, 3 m/s north, 80 m up, one report a second (service time).
+    // The stranger's drone: 10 m/s west, 4 m/s north, 120 m up, from (600, −12 500).
     for (let k = 0; k < 40; k++) {
       node.send(detectionReport(NODE, service.now(), -400 + 12 * k, 300 + 3 * k, 80));
+      stranger.send(detectionReport(STRANGER, service.now(), 600 - 10 * k, -12_500 + 4 * k, 120, '01JCRS0000STRANGERTRACK001'));
       await sleep(1000 / SPEED);
     }
     await beastDone;
@@ -191,6 +215,13 @@ sinks:
     const drone = latest((t) => t.sensors.includes('radar-sapient'));
     expect(aircraft, JSON.stringify([...seen.values()].map((t) => [t.id, t.sensors, t.identities]))).toBeDefined();
     expect(drone).toBeDefined();
+    const other = latest((t) => t.sensors.includes(strangerSensor));
+    expect(other, JSON.stringify([...seen.values()].map((t) => [t.id, t.sensors]))).toBeDefined();
+    expect(other.sensors).toEqual([strangerSensor]);
+    // The stranger's drone flies e = 600 − 10k, n = −12 500 + 4k, u = 120.
+    expect(Math.abs(other.n - (-12_500 + (600 - other.e) * 0.4))).toBeLessThan(20);
+    expect(Math.abs(other.u - 120)).toBeLessThan(20);
+    expect(other.speedMps).toBeGreaterThan(6);
     expect(aircraft.sensors).toEqual(['adsb-rx']);
     expect(aircraft.identities.callsign).toBe('AMC421');
     expect(aircraft.affiliation).toBe('neutral'); // cooperative
@@ -225,11 +256,17 @@ sinks:
     const value = (name: string) => Number(new RegExp(`^${name}\\{adapter="[^"]+"\\} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
     expect(value('centinela_adsb_in_received_total')).toBe(98);
     expect(value('centinela_adsb_in_detections_total')).toBeGreaterThan(15);
-    expect(value('centinela_sapient_in_accepted_total')).toBeGreaterThanOrEqual(41);
+    expect(value('centinela_sapient_in_accepted_total')).toBeGreaterThanOrEqual(83);
     expect(value('centinela_sapient_in_rejected_registration_refused_total')).toBe(1);
-    expect(value('centinela_sapient_in_nodes_registered')).toBe(1);
+    expect(value('centinela_sapient_in_nodes_registered')).toBe(2);
+    expect(value('centinela_sapient_in_nodes_added')).toBe(1);
+    expect(value('centinela_sapient_in_awaiting_position_total')).toBe(0);
     expect(value('centinela_tak_out_sent_total')).toBeGreaterThan(2);
     expect(value('centinela_tak_out_connected')).toBe(1);
+    // The added sensor is on /api/sensors.
+    const listed = (await (await fetch(`${service.url}/api/sensors`, { headers: { authorization: `Bearer ${secret}` } })).json()) as { sensors: { id: string; kind: string }[] };
+    expect(listed.sensors.map((x) => x.id)).toEqual(['adsb-rx', 'radar-sapient', strangerSensor]);
     node.close();
+    stranger.close();
   });
 });

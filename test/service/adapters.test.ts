@@ -21,6 +21,9 @@ import { cotEventToXml, type CotEvent } from '../../src/outputs/tak/event.js';
 import type { TrackUpdate, TrackView } from '../../src/pipeline/views.js';
 import { cotSnapshotOf, sapientSnapshotOf, stableNodeId, startAdapters, type AdaptersHandle, type AdapterHost } from '../../src/service/adapters.js';
 import { parseSiteFile, type SiteFile } from '../../src/service/site-file.js';
+import type { ProtoObject } from '../../src/ingest/sapient/schema.js';
+import type { SensorConfig } from '../../src/sim/sensor-models.js';
+import { locationReport, Peer, radarRegistration, statusWithLocation, ulid } from '../ingest/sapient/peer.js';
 import { multicastLoopbackProblem, testPort, waitFor } from '../outputs/tak/helpers.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -164,6 +167,80 @@ describe('TrackView → CoT and SAPIENT snapshots', () => {
     await waitFor(() => host.read('rid-file').received_total === lines.length, 'the appended lines');
     expect(host.read('rid-file')).toMatchObject({ accepted_total: lines.length, rejected_total: 0, connects_total: 1 });
     expect(host.published.length).toBeGreaterThan(10);
+  });
+});
+
+/** A host that can add sensors (as the Service does), recording what it was given. */
+class GrowingHost extends Host {
+  readonly added: SensorConfig[] = [];
+  addSensor(c: SensorConfig): void {
+    if (this.added.some((x) => x.id === c.id)) throw new Error(`sensor "${c.id}" is already in the pipeline`);
+    this.added.push(c);
+  }
+}
+
+describe('SAPIENT source: undeclared nodes', () => {
+  const NODE = '0d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
+  const ack = async (peer: Peer) => (await peer.waitReplies(1))[0].registration_ack as ProtoObject;
+  const start = async (host: Host, extra = '') => {
+    const h = await startAdapters(host, site(`sources:\n  - { kind: sapient, id: sapient, host: 127.0.0.1, port: 0${extra} }`), { backoff: FAST });
+    handles.push(h);
+    return h.get('sapient')!.port!;
+  };
+
+  it('become sensors of the kind their node type says, placed by their StatusReport', async () => {
+    const host = new GrowingHost();
+    const port = await start(host);
+    const peer = await Peer.connect(port);
+    peer.send(radarRegistration(NODE));
+    expect((await ack(peer)).acceptance).toBe(true);
+    // Before its position: nothing to add, its detections dropped and counted.
+    peer.send(locationReport(NODE, Date.now(), 45.55, -122.96, 200, ulid()));
+    await waitFor(() => host.read('sapient').awaiting_position_total === 1, 'a detection awaiting the position');
+    expect(host.added).toHaveLength(0);
+    peer.send(statusWithLocation(NODE, { latDeg: 45.546, lonDeg: -122.971, heightAboveEllipsoidM: 130 }));
+    await waitFor(() => host.added.length === 1, 'the node added as a sensor');
+    expect(host.added[0]).toMatchObject({
+      id: `sapient:${NODE}`, kind: 'radar', measuresRangeRate: false, position: { latDeg: 45.546, lonDeg: -122.971, heightAboveEllipsoidM: 130 },
+    });
+    peer.send(locationReport(NODE, Date.now(), 45.55, -122.96, 200, ulid()));
+    await waitFor(() => host.published.length === 1, 'its detection published');
+    expect(host.published[0].sensorId).toBe(`sapient:${NODE}`);
+    // Registering again (a new connection) keeps the one sensor.
+    peer.close();
+    const again = await Peer.connect(port);
+    again.send(radarRegistration(NODE));
+    expect((await ack(again)).acceptance).toBe(true);
+    again.send(statusWithLocation(NODE, { latDeg: 45.546, lonDeg: -122.971, heightAboveEllipsoidM: 130 }));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(host.added).toHaveLength(1);
+    expect(host.read('sapient').nodes_added).toBe(1);
+    again.close();
+  });
+
+  it('are refused, with the reason in the RegistrationAck, when their type maps onto no sensor, by policy, or when the host cannot add sensors', async () => {
+    const seismic = radarRegistration(NODE);
+    (seismic.registration as ProtoObject).node_definition = [{ node_type: 5 }]; // NODE_TYPE_SEISMIC
+    let peer = await Peer.connect(await start(new GrowingHost()));
+    peer.send(seismic);
+    let a = await ack(peer);
+    expect(a.acceptance).toBe(false);
+    expect(String(a.ack_response_reason)).toMatch(/not declared in site unit.*NODE_TYPE_SEISMIC.*maps onto no sensor Centinela fuses/);
+    peer.close();
+
+    peer = await Peer.connect(await start(new GrowingHost(), ', undeclaredNodes: refuse'));
+    peer.send(radarRegistration(NODE));
+    a = await ack(peer);
+    expect(a.acceptance).toBe(false);
+    expect(String(a.ack_response_reason)).toMatch(/undeclaredNodes: refuse/);
+    peer.close();
+
+    peer = await Peer.connect(await start(new Host()));
+    peer.send(radarRegistration(NODE));
+    a = await ack(peer);
+    expect(a.acceptance).toBe(false);
+    expect(String(a.ack_response_reason)).toMatch(/cannot add sensors while it runs/);
+    peer.close();
   });
 });
 

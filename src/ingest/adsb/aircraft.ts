@@ -20,12 +20,13 @@
  * Accuracy. Horizontal: the NACp estimated position uncertainty (95 %) from the latest
  * operational status (TC 31) or target state (TC 29) message; before one arrives, the
  * containment radius implied by the position type code (an integrity bound, larger than the
- * accuracy); then the configured default. Vertical: GVA when known for GNSS heights.
+ * accuracy); then the configured default. Vertical: GVA when known for GNSS heights. Velocity:
+ * the NACv (NUCr) bound of the velocity message when it states one (SBS records carry none).
  */
 import type { Detection } from '../../model/detection.js';
 import { geodesicDistanceM } from '../../geo/geodesic.js';
 import { cprGlobalAirborne, cprGlobalSurface, cprLocal, type CprFrame } from './cpr.js';
-import { GVA_BOUND_M, NACP_EPU_M, typeCodeContainmentM, type AirbornePositionMe, type ModeSMessage, type SurfacePositionMe } from './modes.js';
+import { GVA_BOUND_M, NACP_EPU_M, NACV_BOUND_MPS, typeCodeContainmentM, type AirbornePositionMe, type ModeSMessage, type SurfacePositionMe } from './modes.js';
 import type { SbsRecord } from './sbs.js';
 
 export const FT_TO_M = 0.3048;
@@ -69,7 +70,8 @@ export interface AircraftState {
   squawk: string | null;
   baroAltitudeFt: number | null;
   geoMinusBaro: { ft: number; timeMs: number } | null;
-  velocity: { eastKt: number; northKt: number; verticalFtMin: number | null; timeMs: number } | null;
+  /** Latest velocity; nacV from the velocity message (null from SBS, which carries none). */
+  velocity: { eastKt: number; northKt: number; verticalFtMin: number | null; nacV: number | null; timeMs: number } | null;
   nacP: number | null;
   gva: number | null;
   version: number | null;
@@ -175,7 +177,7 @@ export class AircraftTable {
         s.category = es.category;
         return NO_RESULT;
       case 'airborne-velocity':
-        if (es.eastKt !== null && es.northKt !== null) s.velocity = { eastKt: es.eastKt, northKt: es.northKt, verticalFtMin: es.verticalRateFtMin, timeMs };
+        if (es.eastKt !== null && es.northKt !== null) s.velocity = { eastKt: es.eastKt, northKt: es.northKt, verticalFtMin: es.verticalRateFtMin, nacV: es.nacV, timeMs };
         if (es.geoMinusBaroFt !== null) s.geoMinusBaro = { ft: es.geoMinusBaroFt, timeMs };
         return NO_RESULT;
       case 'operational-status':
@@ -278,6 +280,7 @@ export class AircraftTable {
 
   private detection(s: AircraftState, latDeg: number, lonDeg: number, hae: number, hAcc: number, vAcc: number, timeMs: number): Detection {
     const v = s.velocity && Math.abs(timeMs - s.velocity.timeMs) <= 10_000 ? s.velocity : null;
+    const vAccM = v && v.nacV !== null && v.nacV >= 1 && v.nacV <= 4 ? NACV_BOUND_MPS[v.nacV] : null;
     const d: Detection = {
       sensorId: this.sensorId,
       timeMs,
@@ -289,6 +292,7 @@ export class AircraftTable {
         horizontalAccuracyM: hAcc,
         verticalAccuracyM: vAcc,
         ...(v ? { velocityEnuMps: [v.eastKt * KT_TO_MPS, v.northKt * KT_TO_MPS, (v.verticalFtMin ?? 0) * FPM_TO_MPS] as [number, number, number] } : {}),
+        ...(vAccM !== null ? { velocityAccuracyMps: vAccM } : {}),
       },
     };
     const evidence: NonNullable<Detection['evidence']> = {};
@@ -306,7 +310,7 @@ export class AircraftTable {
     if (r.altitudeFt !== null && r.transmissionType !== 2) s.baroAltitudeFt = r.altitudeFt;
     if (r.transmissionType === 4 && r.groundSpeedKt !== null && r.trackDeg !== null) {
       const th = (r.trackDeg * Math.PI) / 180;
-      s.velocity = { eastKt: r.groundSpeedKt * Math.sin(th), northKt: r.groundSpeedKt * Math.cos(th), verticalFtMin: r.verticalRateFtMin, timeMs };
+      s.velocity = { eastKt: r.groundSpeedKt * Math.sin(th), northKt: r.groundSpeedKt * Math.cos(th), verticalFtMin: r.verticalRateFtMin, nacV: null, timeMs };
     }
     if ((r.transmissionType !== 2 && r.transmissionType !== 3) || r.latDeg === null || r.lonDeg === null) return NO_RESULT;
     const fix: PositionFix = { latDeg: r.latDeg, lonDeg: r.lonDeg, method: 'sbs', surface: r.transmissionType === 2, altitudeFt: r.altitudeFt };

@@ -346,6 +346,8 @@ export function decodeMovement(m: number): number | null {
 export const NACP_EPU_M = [NaN, 18_520, 7408, 3704, 1852, 926, 555.6, 185.2, 92.6, 30, 10, 3] as const;
 /** Vertical 95 % bound per GVA [m]; index = GVA (0 unknown, 3 reserved → treat as 45). */
 export const GVA_BOUND_M = [NaN, 150, 45, 45] as const;
+/** NACv (NUCr in version 0) → 95 % bound on the horizontal velocity error [m/s]; 0 = unknown. */
+export const NACV_BOUND_MPS = [NaN, 10, 3, 1, 0.3] as const;
 
 /**
  * Horizontal containment radius Rc implied by the position type code alone (NIC supplements

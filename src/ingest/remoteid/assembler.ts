@@ -42,6 +42,7 @@ import {
   RID_AUTH_PAGE0_DATA,
   RID_AUTH_PAGEN_DATA,
   horizontalAccuracyM,
+  speedAccuracyMps,
   verticalAccuracyM,
   type BasicIdMessage,
   type LocationMessage,
@@ -254,6 +255,7 @@ export class RemoteIdAssembler {
       const up = L.speedVerticalMps !== null && Number.isFinite(L.speedVerticalMps) ? L.speedVerticalMps : 0;
       velocityEnuMps = [sp * Math.sin(th), sp * Math.cos(th), up];
     }
+    const vAccMps = speedAccuracyMps(L.speedAccuracy);
 
     const d: Detection = {
       sensorId: this.sensorId,
@@ -266,6 +268,7 @@ export class RemoteIdAssembler {
         horizontalAccuracyM: hAcc,
         verticalAccuracyM: vAcc,
         ...(velocityEnuMps ? { velocityEnuMps } : {}),
+        ...(velocityEnuMps && vAccMps !== null ? { velocityAccuracyMps: vAccMps } : {}),
       },
     };
     const serial = this.serialOf(s);

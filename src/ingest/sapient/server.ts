@@ -434,7 +434,7 @@ export class SapientServer {
     node.registered = true;
     node.registration = reg;
     node.name = has(reg, 'name') ? String(reg.name) : undefined;
-    node.nodeTypes = ((reg.node_definition as ProtoObject[]) ?? []).map((d) => NODE_TYPE_NAMES.get(d.node_type as number) ?? String(d.node_type));
+    node.nodeTypes = registrationNodeTypes(reg);
     node.sensorKind = sensorKindOf(node.nodeTypes);
     const sd = reg.status_definition as ProtoObject | undefined;
     const loc = sd?.location_definition as ProtoObject | undefined;
@@ -728,6 +728,11 @@ export class SapientServer {
 function publicNode(n: NodeState): NodeInfo {
   const { conn: _conn, ...rest } = n;
   return { ...rest, nodeTypes: [...rest.nodeTypes], ...(rest.position ? { position: { ...rest.position } } : {}) };
+}
+
+/** A Registration's node types by name (NODE_TYPE_RADAR, …; unknown numbers as they are). */
+export function registrationNodeTypes(reg: ProtoObject): string[] {
+  return ((reg.node_definition as ProtoObject[] | undefined) ?? []).map((d) => NODE_TYPE_NAMES.get(d.node_type as number) ?? String(d.node_type));
 }
 
 /** The sensor kind whose measurement model fits a node's declared types. */

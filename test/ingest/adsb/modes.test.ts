@@ -203,6 +203,8 @@ describe('extended squitter decoding and the aircraft table', () => {
     expect(v[0]).toBeCloseTo((-120 * 1852) / 3600, 9);
     expect(v[1]).toBeCloseTo((250 * 1852) / 3600, 9);
     expect(v[2]).toBeCloseTo((-640 * 0.3048) / 60, 9);
+    // NACv 2 → 3 m/s (95 %)
+    expect((d.measurement as { velocityAccuracyMps?: number }).velocityAccuracyMps).toBe(3);
     // the next frame decodes locally against the last position
     expect(feed(positionMe(base.lat + 0.02, base.lon, true, 4450), 2500).fix?.method).toBe('global');
     // TC 20: GNSS height is already height above the ellipsoid

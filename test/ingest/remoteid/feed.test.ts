@@ -59,6 +59,8 @@ describe('Remote ID assembler', () => {
     expect(v[0]).toBeCloseTo(10, 12);
     expect(v[1]).toBeCloseTo(0, 12);
     expect(v[2]).toBe(1.5);
+    // speed accuracy category 3 → 1 m/s (95 %)
+    expect((d.measurement as { velocityAccuracyMps?: number }).velocityAccuracyMps).toBe(1);
     // another transmitter's Location does not borrow this serial
     const other = a.ingest(frame([location()], 1300, '02:00:00:00:00:01')).detections[0];
     expect(other.evidence).toBeUndefined();
