@@ -66,6 +66,8 @@ export class Pipeline {
   private views = new Map<number, TrackView>();
   /** Per shown track, the time of the estimate its view was made from. */
   private readonly estimateMs = new Map<number, number>();
+  /** Per shown track, when its last full view (conclusions included) was published. */
+  private readonly fullMs = new Map<number, number>();
   private lastUpdateMs: number | null = null;
   private assessments = 0;
   private readonly unsubscribe: (() => void)[] = [];
@@ -175,6 +177,7 @@ export class Pipeline {
     this.lastUpdateMs = timeMs;
     const next = new Map<number, TrackView>();
     const changed: TrackView[] = [];
+    const moved: number[] = [];
     for (const t of this.fusion.tracker.reported(this.reportedBuf)) {
       const a = this.assessor.assessment(t.id);
       if (!a?.reportable) continue;
@@ -188,15 +191,19 @@ export class Pipeline {
       this.estimateMs.set(t.id, t.timeMs);
       next.set(t.id, v);
       changed.push(v);
+      const fullMs = this.fullMs.get(t.id);
+      if (old && fullMs !== undefined && timeMs - fullMs < FULL_VIEW_EVERY_MS && sameConclusions(old, a)) moved.push(t.id);
+      else this.fullMs.set(t.id, timeMs);
     }
     const removed: number[] = [];
     for (const id of this.views.keys()) {
       if (next.has(id)) continue;
       removed.push(id);
       this.estimateMs.delete(id);
+      this.fullMs.delete(id);
     }
     this.views = next;
-    const update: TrackUpdate = { timeMs, tracks: changed, removed };
+    const update: TrackUpdate = { timeMs, tracks: changed, moved, removed };
     if (this.opts.publish !== false && this.bus) {
       this.bus.publish('tracks', update);
       for (const e of events) this.bus.publish('events', e);
@@ -236,6 +243,12 @@ export class Pipeline {
     };
   }
 }
+
+/**
+ * A full view at least this often per track, even when only its kinematics moved: slow-changing
+ * parts (ages, times to the border, evidence wording) must not go stale at a client [ms].
+ */
+const FULL_VIEW_EVERY_MS = 5_000;
 
 function statusOf(t: Track): TrackView['status'] {
   return t.status === 'coasting' ? 'coasting' : 'confirmed';

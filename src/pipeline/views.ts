@@ -48,6 +48,12 @@ export interface TrackView extends Omit<TrackAssessment, 'position'> {
 export interface TrackUpdate {
   timeMs: number;
   tracks: TrackView[];
+  /**
+   * Ids (among `tracks`) whose conclusions — class, disposition, flags, threat, events — are those
+   * of the last full view published for them, and recent: only the kinematics moved. Streams may
+   * send those as a TrackMove (a tenth of the size; 2,000 tracks at 1 Hz is megabytes a second).
+   */
+  moved?: number[];
   /** Ids of tracks that ended or stopped being reportable since the previous update. */
   removed: number[];
 }
@@ -60,4 +66,18 @@ export function affiliationOf(d: TrackAssessment['disposition']): Affiliation {
     case 'hostile': return 'hostile';
     default: return 'unknown';
   }
+}
+
+/** A track's kinematics only: what changes every update. Clients merge it into the full view they hold. */
+export interface TrackMove extends Pick<TrackView, 'id' | 'trackId' | 'timeMs' | 'status' | 'existence' | 'latDeg' | 'lonDeg' | 'heightM' | 'altitudeM' | 'e' | 'n' | 'u' | 'velocity' | 'speedMps' | 'courseDeg' | 'sigmaHorizontalM' | 'sigmaVerticalM' | 'lastHitMs' | 'objectAgeS'> {
+  partial: true;
+}
+
+export function moveOf(v: TrackView): TrackMove {
+  return {
+    partial: true, id: v.id, trackId: v.trackId, timeMs: v.timeMs, status: v.status, existence: v.existence,
+    latDeg: v.latDeg, lonDeg: v.lonDeg, heightM: v.heightM, altitudeM: v.altitudeM, e: v.e, n: v.n, u: v.u,
+    velocity: v.velocity, speedMps: v.speedMps, courseDeg: v.courseDeg, sigmaHorizontalM: v.sigmaHorizontalM,
+    sigmaVerticalM: v.sigmaVerticalM, lastHitMs: v.lastHitMs, objectAgeS: v.objectAgeS,
+  };
 }

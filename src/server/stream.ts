@@ -23,7 +23,7 @@ import type { TrackEvent } from '../assess/types.js';
 import type { Bus } from '../bus/bus.js';
 import type { Pipeline, TrackUpdateExtras } from '../pipeline/pipeline.js';
 import type { ReplayState } from '../pipeline/replay.js';
-import type { TrackUpdate, TrackView } from '../pipeline/views.js';
+import { moveOf, type TrackUpdate, type TrackView } from '../pipeline/views.js';
 import type { Principal } from './auth.js';
 import type { ServerMetrics } from './metrics.js';
 import { clientMessageSchema, jsonSchema, streamFilterSchema, streamQuery, type StreamFilter } from './schemas.js';
@@ -179,15 +179,25 @@ export class Stream {
       if (s === undefined) json.set(v.trackId, (s = JSON.stringify(v)));
       return s;
     };
+    // Tracks whose conclusions did not change go as a TrackMove to clients that hold their full view.
+    const moved = u.moved && u.moved.length > 0 ? new Set(u.moved) : null;
+    const moveJson = new Map<number, string>();
+    const moveJsonOf = (v: TrackView): string => {
+      let s = moveJson.get(v.trackId);
+      if (s === undefined) moveJson.set(v.trackId, (s = JSON.stringify(moveOf(v))));
+      return s;
+    };
     for (const c of this.clients) {
       if (c.ws.readyState !== OPEN) continue;
       const ch = replay ? c.replay : c.live;
       const updated: TrackView[] = [];
+      const updatedJson: string[] = [];
       const removed: number[] = [];
       ch.lastRemoved.clear();
       for (const t of u.tracks) {
         if (matches(c.filter, t)) {
           updated.push(t);
+          updatedJson.push(moved?.has(t.trackId) && ch.visible.has(t.trackId) ? moveJsonOf(t) : jsonOf(t));
           ch.visible.add(t.trackId);
         } else if (ch.visible.delete(t.trackId)) {
           removed.push(t.trackId);
@@ -216,7 +226,7 @@ export class Stream {
         if (coalesced > 0) this.opts.metrics.wsDropped.inc({ reason: 'coalesced' }, coalesced);
         continue;
       }
-      this.send(c, tracksMessage(u.timeMs, replay, updated.map(jsonOf), removed, publishedMs), 'tracks');
+      this.send(c, tracksMessage(u.timeMs, replay, updatedJson, removed, publishedMs), 'tracks');
     }
   }
 

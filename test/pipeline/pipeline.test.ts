@@ -46,6 +46,24 @@ describe('Pipeline (border-night, first 10 min)', () => {
     }
   });
 
+  it('marks kinematics-only changes as moved, with a full view of every track at least every 5 s', () => {
+    const lastFull = new Map<number, number>();
+    let moves = 0;
+    for (const u of updates) {
+      const moved = new Set(u.moved);
+      for (const id of moved) expect(u.tracks.some((t) => t.id === id)).toBe(true);
+      for (const t of u.tracks) {
+        if (moved.has(t.id)) {
+          moves++;
+          expect(lastFull.has(t.id)).toBe(true); // a move only follows a full view
+          expect(u.timeMs - lastFull.get(t.id)!).toBeLessThan(5000);
+        } else lastFull.set(t.id, u.timeMs);
+      }
+      for (const id of u.removed) lastFull.delete(id);
+    }
+    expect(moves).toBeGreaterThan(0);
+  });
+
   it('reports every track that disappears exactly once as removed', () => {
     const shown = new Set<number>();
     for (const u of updates) {

@@ -56,10 +56,10 @@ describe('the live stream', () => {
     // A track turning dark enters the filter; turning back leaves it (CREATE/UPDATE/DELETE).
     const t = f.pipeline.tracks()[0];
     const at = c.messages.length;
-    f.bus.publish('tracks', { timeMs: t.timeMs + 1, tracks: [view(t, { dark: true })], removed: [] });
+    f.bus.publish('tracks', { timeMs: t.timeMs + 1, tracks: [view(t, { dark: true })], removed: [], moved: [] });
     expect((await c.next((m) => m.type === 'tracks', at)).updated.map((x: any) => x.trackId)).toEqual([t.trackId]);
     const at2 = c.messages.length;
-    f.bus.publish('tracks', { timeMs: t.timeMs + 2, tracks: [view(t, { dark: false })], removed: [] });
+    f.bus.publish('tracks', { timeMs: t.timeMs + 2, tracks: [view(t, { dark: false })], removed: [], moved: [] });
     const left = await c.next((m) => m.type === 'tracks', at2);
     expect(left.updated).toEqual([]);
     expect(left.removed).toEqual([t.trackId]);
@@ -185,6 +185,24 @@ class FakeSocket extends EventEmitter {
   }
 }
 
+describe('compact moves', () => {
+  it('sends a track whose conclusions did not change as a TrackMove (kinematics only)', () => {
+    const metrics = new ServerMetrics({ pipeline: f.pipeline, bus: f.bus, defaultMetrics: false });
+    const stream = new Stream({ pipeline: f.pipeline, bus: f.bus, metrics, log: f.app.log, now: f.timeMs });
+    try {
+      const [a] = f.pipeline.tracks();
+      const held = new FakeSocket();
+      stream.attach(held as any, { tokenId: 't', role: 'viewer', label: 'held', expiresMs: null }, null);
+      f.bus.publish('tracks', { timeMs: 2000, tracks: [view(a, { latDeg: a.latDeg + 0.001 })], removed: [], moved: [a.trackId] });
+      const move = held.sent.at(-1).updated[0];
+      expect(move).toMatchObject({ partial: true, trackId: a.trackId, latDeg: a.latDeg + 0.001 });
+      expect(move.classification).toBeUndefined(); // the conclusions stay with the client's full view
+    } finally {
+      stream.close();
+    }
+  });
+});
+
 describe('backpressure', () => {
   it('a slow client gets its track updates coalesced (counted), then the latest state once it drains; past the hard limit it is cut off', async () => {
     const metrics = new ServerMetrics({ pipeline: f.pipeline, bus: f.bus, defaultMetrics: false });
@@ -195,8 +213,8 @@ describe('backpressure', () => {
       expect(ws.sent[0].type).toBe('snapshot');
       const [a, b] = f.pipeline.tracks();
       ws.bufferedAmount = 5000; // congested
-      for (let i = 0; i < 5; i++) f.bus.publish('tracks', { timeMs: 1000 + i, tracks: [view(a, { speedMps: i }), view(b, { speedMps: i })], removed: [] });
-      f.bus.publish('tracks', { timeMs: 1005, tracks: [view(a, { speedMps: 99 })], removed: [b.trackId] });
+      for (let i = 0; i < 5; i++) f.bus.publish('tracks', { timeMs: 1000 + i, tracks: [view(a, { speedMps: i }), view(b, { speedMps: i })], removed: [], moved: [] });
+      f.bus.publish('tracks', { timeMs: 1005, tracks: [view(a, { speedMps: 99 })], removed: [b.trackId], moved: [] });
       for (let i = 0; i < 5; i++) f.bus.publish('events', { type: 'track-ended', trackId: a.trackId, timeMs: 2000 + i });
       expect(ws.sent).toHaveLength(1);
       const dropped = await metrics.registry.getSingleMetricAsString('centinela_ws_messages_dropped_total');
@@ -204,7 +222,7 @@ describe('backpressure', () => {
       expect(dropped).toMatch(/reason="queue-full"\} 2/);
 
       ws.bufferedAmount = 0; // drained: the next update flushes what was held, coalesced, before itself
-      f.bus.publish('tracks', { timeMs: 1006, tracks: [view(a, { speedMps: 100 })], removed: [] });
+      f.bus.publish('tracks', { timeMs: 1006, tracks: [view(a, { speedMps: 100 })], removed: [], moved: [] });
       const [held, ...rest] = ws.sent.slice(1);
       expect(held).toMatchObject({ type: 'tracks', timeMs: 1005, replay: false, removed: [b.trackId] });
       expect(held.updated.map((t: any) => [t.trackId, t.speedMps])).toEqual([[a.trackId, 99]]);

@@ -202,6 +202,7 @@ describe('SAPIENT source: undeclared nodes', () => {
     await waitFor(() => host.added.length === 1, 'the node added as a sensor');
     expect(host.added[0]).toMatchObject({
       id: `sapient:${NODE}`, kind: 'radar', measuresRangeRate: false, position: { latDeg: 45.546, lonDeg: -122.971, heightAboveEllipsoidM: 130 },
+      reportIntervalS: 1, // report-driven; its registration states no period
     });
     peer.send(locationReport(NODE, Date.now(), 45.55, -122.96, 200, ulid()));
     await waitFor(() => host.published.length === 1, 'its detection published');
@@ -216,6 +217,19 @@ describe('SAPIENT source: undeclared nodes', () => {
     expect(host.added).toHaveLength(1);
     expect(host.read('sapient').nodes_added).toBe(1);
     again.close();
+  });
+
+  it('are report-driven at the report period their registration states', async () => {
+    const host = new GrowingHost();
+    const peer = await Peer.connect(await start(host));
+    const reg = radarRegistration(NODE);
+    (reg.registration as ProtoObject).capabilities = [{ category: 'Radar', type: 'Scan Rate', value: '15', units: 'rpm' }];
+    peer.send(reg);
+    expect((await ack(peer)).acceptance).toBe(true);
+    peer.send(statusWithLocation(NODE, { latDeg: 45.546, lonDeg: -122.971, heightAboveEllipsoidM: 130 }));
+    await waitFor(() => host.added.length === 1, 'the node added as a sensor');
+    expect(host.added[0]).toMatchObject({ id: `sapient:${NODE}`, reportIntervalS: 4 });
+    peer.close();
   });
 
   it('are refused, with the reason in the RegistrationAck, when their type maps onto no sensor, by policy, or when the host cannot add sensors', async () => {
@@ -280,8 +294,8 @@ describe('sinks', () => {
     try {
       const host = new Host();
       handles.push(await startAdapters(host, site(`sinks:\n  - { kind: tak-multicast, id: sa, port: ${port}, interface: 127.0.0.1, ttl: 0, everyMs: 0 }`), { backoff: FAST }));
-      host.bus.publish('tracks', { timeMs: T0, tracks: [view()], removed: [] } satisfies TrackUpdate);
-      host.bus.publish('tracks', { timeMs: T0 + 500, tracks: [], removed: [7] } satisfies TrackUpdate);
+      host.bus.publish('tracks', { timeMs: T0, tracks: [view()], removed: [], moved: [] } satisfies TrackUpdate);
+      host.bus.publish('tracks', { timeMs: T0 + 500, tracks: [], removed: [7], moved: [] } satisfies TrackUpdate);
       await waitFor(() => got.length >= 2, 'two datagrams');
       expect(got[0]).toMatchObject({ uid: 'centinela-unit-7', type: 'a-h-A-M-H-Q', how: 'm-f' });
       expect(got[1]).toMatchObject({ uid: 'centinela-unit-7.delete', type: 't-x-d-d' });
@@ -301,9 +315,9 @@ describe('sinks', () => {
       await waitFor(() => host.read('up').registered === 1, 'registered');
       expect(parent.nodes()[0]).toMatchObject({ nodeId: stableNodeId('unit'), registered: true, name: 'Centinela unit' });
       const now = Date.now();
-      host.bus.publish('tracks', { timeMs: now, tracks: [view({ timeMs: now })], removed: [] });
-      host.bus.publish('tracks', { timeMs: now + 500, tracks: [view({ timeMs: now + 500 })], removed: [] }); // within everyMs: held
-      host.bus.publish('tracks', { timeMs: now + 1000, tracks: [], removed: [7] });
+      host.bus.publish('tracks', { timeMs: now, tracks: [view({ timeMs: now })], removed: [], moved: [] });
+      host.bus.publish('tracks', { timeMs: now + 500, tracks: [view({ timeMs: now + 500 })], removed: [], moved: [] }); // within everyMs: held
+      host.bus.publish('tracks', { timeMs: now + 1000, tracks: [], removed: [7], moved: [] });
       await waitFor(() => got.length >= 2, 'two reports');
       expect(got.map((d) => d.state ?? null)).toEqual(['confirmed', 'ended']);
       expect(got[0].objectId).toBe(got[1].objectId);

@@ -5,7 +5,7 @@
  */
 import { Emitter } from './dom.js';
 import { prefs } from './prefs.js';
-import type { Alert, ReplayState, Role, Session, StreamFilter, TrackEvent, TrackView } from './types.js';
+import type { Alert, ReplayState, Role, Session, StreamFilter, TrackEvent, TrackMove, TrackView } from './types.js';
 
 export class TrackStore {
   readonly tracks = new Map<number, TrackView>();
@@ -39,8 +39,17 @@ export class TrackStore {
     this.trailVersion++;
   }
 
-  update(updated: readonly TrackView[], removed: readonly number[], timeMs: number): void {
-    for (const t of updated) {
+  /** Applies a stream update: full views replace, TrackMoves (kinematics only) merge into the view held. */
+  update(updated: readonly (TrackView | TrackMove)[], removed: readonly number[], timeMs: number): void {
+    for (const u of updated) {
+      let t: TrackView;
+      if ('partial' in u) {
+        const old = this.tracks.get(u.trackId);
+        if (!old) continue; // the server sends moves only for tracks it sent in full
+        const { partial, ...kinematics } = u;
+        void partial;
+        t = { ...old, ...kinematics };
+      } else t = u;
       this.tracks.set(t.trackId, t);
       this.addTrailPoint(t);
     }

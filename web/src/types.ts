@@ -5,12 +5,12 @@
  */
 import type { Polygon, FeatureCollection } from 'geojson';
 
-export type { TrackView, Affiliation } from '../../src/pipeline/views.js';
+export type { TrackView, TrackMove, Affiliation } from '../../src/pipeline/views.js';
 export type { Alert, AlertChange, AlertState, Severity } from '../../src/alerts/types.js';
 export type { TrackEvent, Disposition, ObjectClass } from '../../src/assess/types.js';
 export type { TrackHistoryPoint } from '../../src/store/store.js';
 
-import type { TrackView } from '../../src/pipeline/views.js';
+import type { TrackMove, TrackView } from '../../src/pipeline/views.js';
 import type { Alert, AlertChange } from '../../src/alerts/types.js';
 import type { TrackEvent } from '../../src/assess/types.js';
 
@@ -70,7 +70,7 @@ export interface StreamFilter {
 
 export type ServerMessage =
   | { type: 'snapshot'; timeMs: number; tracks: TrackView[]; alerts: Alert[]; replay?: boolean }
-  | { type: 'tracks'; timeMs: number; replay?: boolean; updated: TrackView[]; removed: number[] }
+  | { type: 'tracks'; timeMs: number; publishedMs?: number; replay?: boolean; updated: (TrackView | TrackMove)[]; removed: number[] }
   | { type: 'alert'; replay?: boolean; change: AlertChange }
   | { type: 'event'; replay?: boolean; event: TrackEvent }
   | { type: 'replay'; state: ReplayState }
