@@ -42,6 +42,11 @@
  *
  * Sensors can join while the sector runs (`addSensor`, e.g. a SAPIENT node registering): the
  * tracker's sensor list is this object's `specs` array and grows with it.
+ *
+ * Report-driven sensors (SensorSpec.reportIntervalMs): Remote ID and ADS-B at their
+ * `updateIntervalS`, and any sensor whose config sets `reportIntervalS` — SAPIENT nodes, which
+ * send one DetectionReport per object on its own timestamp; their object ids come in as
+ * `evidence.objectRef`, the identity that lets a report touch only its own object's track.
  */
 import type { LocalFrame } from '../geo/enu.js';
 import { detectionSchema, identityOf, type Detection, type Measurement, type SensorKind } from '../model/detection.js';
@@ -186,8 +191,18 @@ export class SectorFusion {
     return i;
   }
 
-  /** Sensor configuration → tracker SensorSpec (and whether its nominal noise was known). */
+  /**
+   * Sensor configuration → tracker SensorSpec (and whether its nominal noise was known). A sensor
+   * whose config sets `reportIntervalS` (a SAPIENT node: one DetectionReport per object, each on
+   * its own timestamp) is report-driven at that interval, whatever its kind.
+   */
   private specFor(c: SensorConfig): { spec: SensorSpec; nominal: boolean } {
+    const r = this.specOfKind(c);
+    if (c.reportIntervalS !== undefined) r.spec.reportIntervalMs = Math.max(1, Math.round(c.reportIntervalS * 1000));
+    return r;
+  }
+
+  private specOfKind(c: SensorConfig): { spec: SensorSpec; nominal: boolean } {
     const p = this.frame.geodeticToEnu(c.position.latDeg, c.position.lonDeg, c.position.heightAboveEllipsoidM, new Float64Array(3));
     const pos = [p[0], p[1], p[2]];
     const sector = (minRange: number, maxRange: number, centreDeg?: number, widthDeg?: number): Coverage => {
@@ -468,7 +483,7 @@ export class SectorFusion {
 
 /**
  * The position form of a sensor that normally measures plots or bearings: a Cartesian 3-D model
- * with the sensor's coverage, Pd and selectivity. Its clutter density [1/m³] spreads the
+ * with the sensor's coverage, Pd, selectivity and report interval. Its clutter density [1/m³] spreads the
  * sensor's false reports per scan uniformly over its coverage volume (azimuth width × the
  * elevation band × the range shell): a node that reports positions has already run its own
  * detection and plot extraction, so no clutter map.
@@ -514,6 +529,7 @@ function positionFormOf(own: SensorSpec, c: SensorConfig): SensorSpec {
     id: own.id, kind: own.kind, model: new CartesianPosition(3), R: diag([100, 100, 225]),
     pd: own.pd, clutterDensity: Math.max(falsePerScan, MIN_FALSE_PER_SCAN) / volume, coverage,
     ...(selective !== undefined ? { selective } : {}),
+    ...(own.reportIntervalMs !== undefined ? { reportIntervalMs: own.reportIntervalMs } : {}),
   };
 }
 

@@ -87,6 +87,13 @@ export const evidenceSchema = z.object({
   /** ADS-B / Mode S identity. */
   icao: z.string().regex(/^[0-9A-F]{6}$/).optional(),
   callsign: z.string().max(8).optional(),
+  /**
+   * The reporting node's own id for the object, scoped by the node: `<issuer>:<object id>`, e.g.
+   * `sapient:<node uuid>:<object ULID>` for a SAPIENT DetectionReport's object_id. Each node
+   * numbers its own objects (two nodes may each have a number for one object), and a node that
+   * reports each object in a message of its own names with it which object the report is about.
+   */
+  objectRef: z.string().min(3).max(200).regex(/^[^:\s]+:\S*:[^:\s]+$/).optional(),
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 
@@ -99,11 +106,17 @@ export const detectionSchema = z.object({
 });
 export type Detection = z.infer<typeof detectionSchema>;
 
-/** The identity string the tracker binds tracks with, from a detection's evidence (or null). */
+/**
+ * The identity string the tracker binds tracks with, from a detection's evidence (or null): the
+ * strongest the detection carries — what the object broadcasts about itself (Remote ID serial,
+ * ICAO address), then its radio's emitter id, then the reporting node's own object id
+ * (`ref:<issuer>:<object id>`, whose kind is per issuer: see the tracker's identity kinds).
+ */
 export function identityOf(e: Evidence | undefined): string | null {
   if (!e) return null;
   if (e.remoteId) return `rid:${e.remoteId.serial}`;
   if (e.icao) return `icao:${e.icao}`;
   if (e.rf?.emitterId) return `rf:${e.rf.emitterId}`;
+  if (e.objectRef) return `ref:${e.objectRef}`;
   return null;
 }

@@ -33,7 +33,7 @@ import type { BlueForcePosition } from '../ingest/cot/blue-force.js';
 import { CotMulticastListener, CotTcpClient } from '../ingest/cot/listener.js';
 import { RemoteIdFileFeed, RemoteIdTcpClient } from '../ingest/remoteid/client.js';
 import { has, type ProtoObject } from '../ingest/sapient/schema.js';
-import { registrationNodeTypes, SapientServer, sensorKindOf } from '../ingest/sapient/server.js';
+import { registrationNodeTypes, registrationReportIntervalS, SapientServer, sensorKindOf } from '../ingest/sapient/server.js';
 import type { Detection } from '../model/detection.js';
 import { SapientClient } from '../outputs/sapient/client.js';
 import type { TrackSnapshot as SapientTrackSnapshot } from '../outputs/sapient/track.js';
@@ -45,6 +45,7 @@ import { TakStreamClient, type TakSenderCounters, type TakTlsOptions } from '../
 import type { Site } from '../pipeline/site.js';
 import type { TrackUpdate, TrackView } from '../pipeline/views.js';
 import { sensorConfigSchema, type SensorConfig } from '../sim/sensor-models.js';
+import { DEFAULT_SAPIENT_REPORT_INTERVAL_S } from './site-file.js';
 import type {
   AdsbSourceConfig, CotMulticastSourceConfig, CotTcpSourceConfig, RemoteIdFileSourceConfig, RemoteIdTcpSourceConfig,
   SapientSinkConfig, SapientSourceConfig, SinkConfig, SiteFile, SourceConfig, TakMulticastSinkConfig, TakTcpSinkConfig, TlsMaterial,
@@ -249,6 +250,8 @@ interface UndeclaredNode {
   sensorId: string;
   kind: SensorConfig['kind'];
   name?: string;
+  /** Its report interval [s]: the period its registration states, else DEFAULT_SAPIENT_REPORT_INTERVAL_S. */
+  reportIntervalS: number;
   /** Whether its sensor is in the pipeline (it needs a position: the node's StatusReport). */
   added: boolean;
   /** Detections dropped while waiting for the position (warned about once). */
@@ -265,6 +268,11 @@ interface UndeclaredNode {
  * and counted (`awaiting_position`). Nodes whose types map onto no kind Centinela fuses, nodes
  * past `maxUndeclaredNodes`, and every undeclared node under `undeclaredNodes: refuse` are refused
  * with the reason in the RegistrationAck.
+ *
+ * A node sends one DetectionReport per object, each on its own timestamp, so the sensors nodes feed
+ * are report-driven (`reportIntervalS`; each detection's identity is the node's object id): a
+ * declared node's at its site sensor's setting (the site file defaults it to 1 s), an undeclared
+ * node's at the period its registration states (registrationReportIntervalS), else 1 s.
  */
 async function startSapientSource(ctx: Ctx, s: SapientSourceConfig): Promise<Adapter> {
   const sensorOfNode = new Map(s.nodes.map((n) => [n.nodeId.toLowerCase(), sensorOf(ctx, n.sensor)]));
@@ -292,7 +300,8 @@ async function startSapientSource(ctx: Ctx, s: SapientSourceConfig): Promise<Ada
     }
     const sensorId = `sapient:${key}`;
     if (ctx.site.sensors.some((c) => c.id === sensorId)) return { accept: false, reasons: [`${notDeclared}, and sensor id ${sensorId} is taken`] };
-    undeclared.set(key, { nodeId, sensorId, kind, ...(has(reg, 'name') ? { name: String(reg.name) } : {}), added: false, waiting: 0 });
+    const reportIntervalS = registrationReportIntervalS(reg) ?? DEFAULT_SAPIENT_REPORT_INTERVAL_S;
+    undeclared.set(key, { nodeId, sensorId, kind, ...(has(reg, 'name') ? { name: String(reg.name) } : {}), reportIntervalS, added: false, waiting: 0 });
     return { accept: true };
   };
 
@@ -300,14 +309,14 @@ async function startSapientSource(ctx: Ctx, s: SapientSourceConfig): Promise<Ada
   const addUndeclared = (u: UndeclaredNode, position: SensorConfig['position']): void => {
     if (u.added) return;
     const config = sensorConfigSchema.parse({
-      id: u.sensorId, kind: u.kind, position: { ...position },
+      id: u.sensorId, kind: u.kind, position: { ...position }, reportIntervalS: u.reportIntervalS,
       ...(u.kind === 'radar' ? { measuresRangeRate: false } : u.kind === 'eoir' ? { horizontalFovDeg: 360 } : {}),
     });
     try {
       ctx.host.addSensor!(config);
       u.added = true;
       uc.added++;
-      ctx.log.info({ adapter: s.id, node: u.nodeId, name: u.name, sensor: u.sensorId, kind: u.kind, position }, 'SAPIENT node added as a sensor');
+      ctx.log.info({ adapter: s.id, node: u.nodeId, name: u.name, sensor: u.sensorId, kind: u.kind, position, reportIntervalS: u.reportIntervalS }, 'SAPIENT node added as a sensor');
     } catch (err) {
       uc.addFailed++;
       ctx.log.error({ adapter: s.id, node: u.nodeId, sensor: u.sensorId, err: (err as Error).message }, 'SAPIENT node could not be added as a sensor');
@@ -327,6 +336,10 @@ async function startSapientSource(ctx: Ctx, s: SapientSourceConfig): Promise<Ada
         ctx.log.info({ adapter: s.id, node: node.nodeId, name: node.name, sensor: sensor?.id ?? u?.sensorId, accepted, declared: !!sensor }, 'SAPIENT node registration');
         if (accepted && sensor && node.sensorKind && node.sensorKind !== sensor.kind) {
           ctx.log.warn({ adapter: s.id, node: node.nodeId, declares: node.nodeTypes, sensor: sensor.id, kind: sensor.kind }, 'SAPIENT node type differs from its site sensor kind');
+        }
+        // A declared node's sensor is in the pipeline already, at the site file's reportIntervalS.
+        if (accepted && sensor && node.reportIntervalS !== undefined && Math.abs(node.reportIntervalS - (sensor.reportIntervalS ?? DEFAULT_SAPIENT_REPORT_INTERVAL_S)) > 1e-3) {
+          ctx.log.warn({ adapter: s.id, node: node.nodeId, states: node.reportIntervalS, sensor: sensor.id, reportIntervalS: sensor.reportIntervalS }, 'SAPIENT node states a report period other than its site sensor\'s reportIntervalS (set it in the site file)');
         }
         if (accepted && u && !u.added && node.position) addUndeclared(u, node.position);
       },

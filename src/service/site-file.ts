@@ -34,6 +34,11 @@
  * its registration's node type (radar, lidar → radar; camera → eoir; acoustic; passive RF → rf),
  * its position from its first StatusReport `node_location`, the kind's default parameters. Nodes
  * of a type Centinela cannot fuse are refused, with the reason in the RegistrationAck.
+ * A node reports each object in a DetectionReport of its own, on its own timestamp: the sensors
+ * nodes feed are report-driven (any sensor's `reportIntervalS`: a report touches only its own
+ * object's track, and silence is a miss once per that interval) — a declared node's at its
+ * sensor's `reportIntervalS`, else DEFAULT_SAPIENT_REPORT_INTERVAL_S (1 s); an undeclared node's
+ * at the period its registration states (registrationReportIntervalS), else the same default.
  *
  * Every problem is reported with the path of the field (`sources[1].sensor: no sensor "x" …`),
  * all of them at once, in a SiteFileError.
@@ -48,6 +53,15 @@ import { LocalFrame } from '../geo/enu.js';
 import { SENSOR_KINDS } from '../model/detection.js';
 import type { Site } from '../pipeline/site.js';
 import { sensorConfigSchema, type SensorConfig } from '../sim/sensor-models.js';
+
+/**
+ * Report interval of a sensor a SAPIENT node feeds when neither the site file (the sensor's
+ * `reportIntervalS`) nor, for an undeclared node, its registration states one [s]. Nodes send one
+ * DetectionReport per object, each on its own timestamp, so their sensors are report-driven
+ * (SensorSpec.reportIntervalMs: a report touches its own object's track only, and silence is a
+ * miss once per interval); most report about once a second.
+ */
+export const DEFAULT_SAPIENT_REPORT_INTERVAL_S = 1;
 
 const finite = z.number().finite();
 const host = z.string().min(1).max(253);
@@ -335,6 +349,7 @@ export function parseSiteFile(text: string, file: string): SiteFile {
   };
 
   const nodeIds = new Map<string, string>();
+  const sapientFed = new Set<string>();
   const sources: SourceConfig[] = f.sources.map((s, i) => {
     const where = `sources[${i}]`;
     const id = idFor(s.id, s.kind, i, where);
@@ -346,6 +361,7 @@ export function parseSiteFile(text: string, file: string): SiteFile {
           if (other) issues.push(`${where}.nodes[${k}].nodeId: node ${n.nodeId} is already declared at ${other}`);
           else nodeIds.set(key, `${where}.nodes[${k}]`);
           claim(n.sensor, `${where}.nodes[${k}].sensor`, null);
+          sapientFed.add(n.sensor);
         });
         return { ...s, id };
       case 'adsb-beast':
@@ -406,7 +422,8 @@ export function parseSiteFile(text: string, file: string): SiteFile {
     description: f.description,
     origin: f.sector.origin,
     region: r ? { xmin: r.eastM[0], xmax: r.eastM[1], ymin: r.northM[0], ymax: r.northM[1] } : null,
-    sensors: f.sensors,
+    // Sensors SAPIENT nodes feed are report-driven.
+    sensors: f.sensors.map((c) => (sapientFed.has(c.id) && c.reportIntervalS === undefined ? { ...c, reportIntervalS: DEFAULT_SAPIENT_REPORT_INTERVAL_S } : c)),
     zones,
   };
   return { file: resolve(file), site, sources, sinks };

@@ -15,7 +15,10 @@ export interface Scan {
   z: Float64Array;
   /** Per-detection noise covariance (count × m × m) when detections state their own accuracy. */
   R?: Float64Array | null;
-  /** Per-detection identity evidence: "rid:<serial>", "icao:<hex>", "rf:<emitter>", or null. */
+  /**
+   * Per-detection identity evidence: "rid:<serial>", "icao:<hex>", "rf:<emitter>", a reporting
+   * node's object reference "ref:<issuer>:<object id>" (e.g. "ref:sapient:<node uuid>:<ULID>"), or null.
+   */
   identity?: ReadonlyArray<string | null> | null;
   /**
    * The sensor as it reports in this scan, when its detections come in another form than its

@@ -36,11 +36,15 @@ export interface SensorSpec {
    */
   selective?: boolean;
   /**
-   * Report-driven sensors (Remote ID, ADS-B) pass on what each object broadcasts on its own
+   * Report-driven sensors (Remote ID, ADS-B; SAPIENT nodes, which send one DetectionReport per
+   * object) pass on what each object reports, or what they report of each object, on its own
    * clock, so a scan is one or a few reports, not a look at every object. A scan of such a sensor
    * touches only the tracks its detections' identities name (so thousands of asynchronous
-   * reports a second cost per report, not per report × track), and a track the sensor has
-   * detected before is charged a miss only after this long without a report from it [ms].
+   * reports a second cost per report, not per report × track; a detection whose identity names
+   * no track yet is weighed against every track, as it may be an object other sensors track), and
+   * a track is charged a miss at most once per this interval [ms], once the sensor has been silent
+   * about it that long: since its last report of the track, or — a non-selective sensor that never
+   * reported it — since the track began.
    */
   reportIntervalMs?: number;
 }

@@ -23,7 +23,7 @@ export class Track {
   misses = 0;
   /** Bit i set when the i-th most recent expected scan had a detection (M-of-N rules). */
   hitHistory = 0;
-  /** Identity evidence bound to this track: "rid:<serial>", "icao:<hex>", "rf:<emitter>". */
+  /** Identity evidence bound to this track: "rid:<serial>", "icao:<hex>", "rf:<emitter>", "ref:<issuer>:<object>". */
   readonly identities = new Set<string>();
   /** Indices of sensors that contributed detections, in order of first contribution. */
   readonly sensors: number[] = [];

@@ -199,9 +199,11 @@ export class Tracker {
       }
       t.pdNow = inCoverage(sensor.coverage, x[0], x[1]) ? sensor.pd : 0;
       if (every !== undefined) {
+        // Silent for a whole interval since its last report of the track — or, if it never
+        // reported it (and sees everything it covers), since the track began.
         const last = t.lastHitBy(scan.sensor);
-        t.pdMiss = look && scan.timeMs - last >= every ? t.pdNow : 0; // never detected: last = −∞, but selective
-        if (last === -Infinity && sensor.selective) t.pdMiss = 0;
+        const since = last === -Infinity ? (sensor.selective ? Infinity : t.startMs) : last;
+        t.pdMiss = look && scan.timeMs - since >= every ? t.pdNow : 0;
       } else t.pdMiss = sensor.selective && !t.sensors.includes(scan.sensor) ? 0 : t.pdNow;
       const pred = (t.pred = t.prediction(sensor.model.m));
       t.predValid = t.pdNow > 0 && t.estimator.predictMeasurement(sensor.model, sensor.R, pred);
@@ -216,7 +218,10 @@ export class Tracker {
     return true;
   }
 
-  /** Tracks a scan's identities name, or null when some detection has none (then every track is a candidate). */
+  /**
+   * Tracks a scan's identities name, or null when some detection has none or names no track yet
+   * (then every track is a candidate: a newly heard object may be one other sensors already track).
+   */
   private namedTracks(scan: Scan): Set<Track> | null {
     const ids = scan.identity;
     if (!ids) return null;
@@ -226,7 +231,8 @@ export class Tracker {
       const id = ids[i];
       if (!id) return null;
       const t = this.identityIndex.get(id);
-      if (t) set.add(t);
+      if (!t) return null;
+      set.add(t);
     }
     return set;
   }
@@ -757,10 +763,20 @@ export class Tracker {
 
 /** Whether a track already holds a different identity of the same kind (two serials ≠ one drone). */
 function conflictsWith(t: Track, identity: string): boolean {
-  const colon = identity.indexOf(':');
-  const kind = identity.slice(0, colon + 1);
-  for (const id of t.identities) if (id !== identity && id.startsWith(kind)) return true;
+  const kind = identityKind(identity);
+  for (const id of t.identities) if (id !== identity && id.startsWith(kind) && identityKind(id) === kind) return true;
   return false;
+}
+
+/**
+ * An identity's kind, the prefix two identities of one object cannot differ in: "rid:", "icao:",
+ * "rf:"; for a node's object reference `ref:<issuer>:<object>` the issuer is part of the kind
+ * (everything up to the last colon), since each node numbers its own objects — two nodes' numbers
+ * for one object do not conflict, two numbers from one node do.
+ */
+function identityKind(identity: string): string {
+  const colon = identity.startsWith('ref:') ? identity.lastIndexOf(':') : identity.indexOf(':');
+  return identity.slice(0, colon + 1);
 }
 
 function popcount(v: number): number {

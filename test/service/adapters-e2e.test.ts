@@ -1,12 +1,13 @@
 /**
  * End to end on loopback: a Service (':memory:' store, port 0) with a site file whose sources
  * are a Beast feed (a TCP server this test runs, replaying dump1090-fa's Beast output of the
- * conformance recording) and a SAPIENT fusion-node listener (a declared test node registers and
- * reports a drone by `location`; an undeclared radar node registers, gives its position in a
- * StatusReport, becomes a sensor and reports another drone; a node of a type Centinela cannot
- * fuse is refused), and whose sink is a TAK server connection (a TCP listener this test runs).
- * Tracks must appear in the pipeline and their CoT at the TAK listener; the counters must reach
- * /metrics, the added sensor /api/sensors.
+ * conformance recording) and a SAPIENT fusion-node listener (a declared test node registers; an
+ * undeclared radar node 1 km away registers, gives its position in a StatusReport and becomes a
+ * sensor; both report the same two drones by `location`, each drone in a DetectionReport of its
+ * own with the node's object id; a node of a type Centinela cannot fuse is refused), and whose
+ * sink is a TAK server connection (a TCP listener this test runs). Each drone must keep one track
+ * fed by both nodes, the aircraft its own, and their CoT must reach the TAK listener; the
+ * counters must reach /metrics, the added sensor /api/sensors.
  *
  * The service runs on a clock 10× the wall clock, so the 42 s the recorded aircraft flies take
  * 4.2 s here; the Beast frames are paced so the aircraft flies at its reported ground speed.
@@ -181,30 +182,43 @@ sinks:
     const [welcome] = await stranger.waitReplies(1);
     expect((welcome.registration_ack as ProtoObject).acceptance).toBe(true);
     expect(service.pipeline.hasSensor(strangerSensor)).toBe(false);
-    // 12 km south, out of the declared radar's reach: SAPIENT nodes report each object in its own
-    // message, and a non-selective sensor's report of one object charges a miss to every other
-    // track it covers (a tracker limitation, not this adapter's).
-    const strangerAt = frame.enuToGeodetic(200, -12_300, 15, new Float64Array(3));
+    // 1 km south-east of the declared radar, both covering both drones.
+    const strangerAt = frame.enuToGeodetic(800, -600, 15, new Float64Array(3));
     stranger.send(statusWithLocation(STRANGER, { latDeg: strangerAt[0], lonDeg: strangerAt[1], heightAboveEllipsoidM: strangerAt[2] }));
     for (let i = 0; i < 100 && !service.pipeline.hasSensor(strangerSensor); i++) await sleep(20);
     expect(service.pipeline.hasSensor(strangerSensor)).toBe(true);
-    expect(service.pipeline.site.sensors.find((c) => c.id === strangerSensor)?.kind).toBe('radar');
+    expect(service.pipeline.site.sensors.find((c) => c.id === strangerSensor)).toMatchObject({ kind: 'radar', reportIntervalS: 1 });
+    // The declared node's sensor is report-driven too (the site file's default for SAPIENT-fed sensors).
+    expect(service.pipeline.site.sensors.find((c) => c.id === 'radar-sapient')?.reportIntervalS).toBe(1);
 
     // Tracks as the pipeline shows them, polled through the run (latest view per track id).
     const seen = new Map<number, TrackView>();
+    /** Each track's existence as the pipeline showed it, oldest first. */
+    const existence = new Map<number, number[]>();
     const poll = setInterval(() => {
-      for (const t of service.pipeline.tracks()) seen.set(t.id, t);
+      for (const t of service.pipeline.tracks()) {
+        seen.set(t.id, t);
+        existence.set(t.id, [...(existence.get(t.id) ?? []), t.existence]);
+      }
     }, 50);
     const node = await Peer.connect(port);
     node.send(radarRegistration(NODE));
     const [ack] = await node.waitReplies(1);
     expect((ack.registration_ack as ProtoObject).acceptance).toBe(true);
-    // The drone: 40 s at 12 m/s east, 3 m/s north, 80 m up, one report a second (service time).
-    // The stranger's drone: 10 m/s west, 4 m/s north, 120 m up, from (600, −12 500).
+    // The drone: 40 s at 12 m/s east, 3 m/s north, 80 m up; the other drone 10 m/s west, 4 m/s
+    // north, 120 m up, from (600, −500). Each node reports each drone about once a second (service
+    // time), in a DetectionReport of its own on its own timestamp, under its own object id.
+    const drone1 = (k: number) => [-400 + 12 * k, 300 + 3 * k, 80] as const;
+    const drone2 = (k: number) => [600 - 10 * k, -500 + 4 * k, 120] as const;
     for (let k = 0; k < 40; k++) {
-      node.send(detectionReport(NODE, service.now(), -400 + 12 * k, 300 + 3 * k, 80));
-      stranger.send(detectionReport(STRANGER, service.now(), 600 - 10 * k, -12_500 + 4 * k, 120, '01JCRS0000STRANGERTRACK001'));
-      await sleep(1000 / SPEED);
+      node.send(detectionReport(NODE, service.now(), ...drone1(k), '01JCRS0000RADARTRACK000001'));
+      await sleep(250 / SPEED);
+      stranger.send(detectionReport(STRANGER, service.now(), ...drone2(k), '01JCRS0000STRANGERTRACK001'));
+      await sleep(250 / SPEED);
+      node.send(detectionReport(NODE, service.now(), ...drone2(k + 0.5), '01JCRS0000RADARTRACK000002'));
+      await sleep(250 / SPEED);
+      stranger.send(detectionReport(STRANGER, service.now(), ...drone1(k + 0.75), '01JCRS0000STRANGERTRACK002'));
+      await sleep(250 / SPEED);
     }
     await beastDone;
     await sleep(1500); // a few service seconds for the last scans and assessments
@@ -212,14 +226,22 @@ sinks:
 
     const latest = (pick: (t: TrackView) => boolean) => [...seen.values()].filter(pick).sort((x, y) => y.timeMs - x.timeMs)[0];
     const aircraft = latest((t) => t.identities.icao === '4D2023');
-    const drone = latest((t) => t.sensors.includes('radar-sapient'));
-    expect(aircraft, JSON.stringify([...seen.values()].map((t) => [t.id, t.sensors, t.identities]))).toBeDefined();
-    expect(drone).toBeDefined();
-    const other = latest((t) => t.sensors.includes(strangerSensor));
-    expect(other, JSON.stringify([...seen.values()].map((t) => [t.id, t.sensors]))).toBeDefined();
-    expect(other.sensors).toEqual([strangerSensor]);
-    // The stranger's drone flies e = 600 − 10k, n = −12 500 + 4k, u = 120.
-    expect(Math.abs(other.n - (-12_500 + (600 - other.e) * 0.4))).toBeLessThan(20);
+    const both = (t: TrackView) => [...t.sensors].sort().join() === ['radar-sapient', strangerSensor].join();
+    const drone = latest((t) => both(t) && t.n > 100);
+    const other = latest((t) => both(t) && t.n < 100);
+    const listing = JSON.stringify([...seen.values()].map((t) => [t.id, t.sensors, t.identities, Math.round(t.e), Math.round(t.n)]));
+    expect(aircraft, listing).toBeDefined();
+    expect(drone, listing).toBeDefined();
+    expect(other, listing).toBeDefined();
+    // One track per drone all along, fed by both nodes: no restarts, no duplicates.
+    const sapientTracks = [...seen.values()].filter((t) => t.sensors.some((x) => x === 'radar-sapient' || x === strangerSensor));
+    expect(sapientTracks.map((t) => t.id).sort(), listing).toEqual([drone.id, other.id].sort());
+    // Sure of both once established (after 10 s of service time): a node's report of one drone is
+    // no miss of the other (with every report a look at all the node covers, existence dips to ≈ 0.93).
+    for (const t of [drone, other]) expect(Math.min(...existence.get(t.id)!.slice(20))).toBeGreaterThan(0.98);
+    // The other drone flies e = 600 − 10k, n = −500 + 4k, u = 120.
+    expect(Math.abs(other.n - (-500 + (600 - other.e) * 0.4))).toBeLessThan(20);
+    expect(other.e).toBeLessThan(600);
     expect(Math.abs(other.u - 120)).toBeLessThan(20);
     expect(other.speedMps).toBeGreaterThan(6);
     expect(aircraft.sensors).toEqual(['adsb-rx']);

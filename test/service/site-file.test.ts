@@ -65,6 +65,19 @@ sinks:
     expect(f.sinks[0]).toMatchObject({ id: 'tak-multicast-0', group: '239.2.3.1', port: 6969, ttl: 1, everyMs: 1000, encoding: 'xml' });
   });
 
+  it('makes the sensors SAPIENT nodes feed report-driven (reportIntervalS, default 1 s), and no others', () => {
+    const base = BASE.replace('measuresRangeRate: false }', 'measuresRangeRate: false }\n  - { id: cam-1, kind: eoir, position: { latDeg: 26.1, lonDeg: -98.26, heightAboveEllipsoidM: 25 }, reportIntervalS: 0.5 }');
+    const f = parseSiteFile(`${base}
+sources:
+  - { kind: sapient, nodes: [{ nodeId: 3F2B8C1E-5D6A-4E7F-9A0B-1C2D3E4F5A6B, sensor: radar-1 }, { nodeId: 9a1d4e2f-6b3c-4d5e-8f7a-2b3c4d5e6f70, sensor: cam-1 }] }
+`, join(dir, 'site.yaml'));
+    const interval = (id: string) => f.site.sensors.find((c) => c.id === id)?.reportIntervalS;
+    expect([interval('radar-1'), interval('cam-1'), interval('adsb-1'), interval('rid-1')]).toEqual([1, 0.5, undefined, undefined]);
+    const p = new Pipeline(f.site, null);
+    expect(p.fusion.specs.map((s) => [s.id, s.reportIntervalMs])).toEqual([['radar-1', 1000], ['cam-1', 500], ['adsb-1', 1000], ['rid-1', 1000]]);
+    expect(issuesOf('', BASE.replace('measuresRangeRate: false }', 'measuresRangeRate: false, reportIntervalS: 0 }'))[0]).toMatch(/^sensors\[0\]\.reportIntervalS: /);
+  });
+
   it('reads TLS files and Remote ID file paths relative to the site file', () => {
     writeFileSync(join(dir, 'cert.pem'), 'CERT');
     writeFileSync(join(dir, 'key.pem'), 'KEY');

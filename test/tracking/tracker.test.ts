@@ -105,6 +105,41 @@ describe('Tracker', () => {
     expect(a.identities.has('rid:BBB')).toBe(false);
   });
 
+  it("binds nodes' object references per node: one node's two objects stay apart, two nodes' ids for one object share its track", () => {
+    // Report-driven position sensors (SAPIENT nodes), reporting each object on its own timestamp.
+    const node = (id: string): SensorSpec => ({ ...radarPlots(3, 0.9), id, reportIntervalMs: 1000 });
+    const run = (nodes: number, gapM: number) => {
+      const tracker = new Tracker(trackerPreset('default'), [node('a'), node('b')]);
+      const rng = new Random(3);
+      for (let k = 0; k < 30; k++) {
+        const x = -200 + 10 * k;
+        const p = (y: number): [number, number] => [x + 3 * rng.normal(), y + 3 * rng.normal()];
+        tracker.process(scanOf(k * 1000, [p(0)], ['ref:sapient:a:01OBJ1'], 0));
+        tracker.process(scanOf(k * 1000 + 100, [p(gapM)], ['ref:sapient:a:01OBJ2'], 0));
+        if (nodes < 2) continue;
+        tracker.process(scanOf(k * 1000 + 200, [p(gapM)], ['ref:sapient:b:01XYZ8'], 1));
+        tracker.process(scanOf(k * 1000 + 300, [p(0)], ['ref:sapient:b:01XYZ7'], 1));
+      }
+      return tracker;
+    };
+    // Two drones 12 m apart, side by side, their gates overlapping all the time: one node's two
+    // object ids never share a track.
+    const one = run(1, 12);
+    expect(one.stats.tracksStarted).toBe(2);
+    expect(one.reported().map((t) => [...t.identities])).toEqual([['ref:sapient:a:01OBJ1'], ['ref:sapient:a:01OBJ2']]);
+    // A second node's ids for the same drones join their tracks: its first report of each is
+    // gated against every track, not only the ones its ids name, and its first look at a track it
+    // has not reported yet is no miss (it has not had a whole interval to report it).
+    const two = run(2, 12);
+    expect(two.stats.tracksStarted).toBe(2);
+    const tracks = two.reported();
+    expect(tracks.map((t) => [...t.identities].sort())).toEqual([
+      ['ref:sapient:a:01OBJ1', 'ref:sapient:b:01XYZ7'],
+      ['ref:sapient:a:01OBJ2', 'ref:sapient:b:01XYZ8'],
+    ]);
+    for (const t of tracks) expect(t.sensors.slice().sort()).toEqual([0, 1]);
+  });
+
   it('starts a track from the bearings of two passive sensors', () => {
     const az = (sx: number, sy: number, x: number, y: number) => Math.atan2(x - sx, y - sy);
     const acoustic = (id: string, x: number, y: number): SensorSpec => ({

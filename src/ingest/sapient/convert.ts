@@ -21,12 +21,14 @@
  * Class evidence: the taxonomy (Air Vehicle → UAV Rotary Wing / UAV Fixed Wing / Manned …,
  * Animal → Bird, Land Vehicle, Unknown, …) is walked to the deepest level that maps onto
  * OBJECT_CLASSES; the most confident class becomes `evidence.classLabel` and the whole
- * distribution travels alongside. Velocity (`enu_velocity`), the sensor's object id, behaviours
- * and signals travel in the envelope, because Detection has no field for them.
+ * distribution travels alongside. The node's object id becomes `evidence.objectRef`
+ * (`sapient:<node uuid>:<object id>`), the identity fusion binds the object's track with; it also
+ * travels in the envelope, with velocity (`enu_velocity`), behaviours and signals, for which
+ * Detection has no field.
  */
 import { LocalFrame } from '../../geo/enu.js';
 import { primeVerticalRadiusM, meridionalRadiusM } from '../../geo/wgs84.js';
-import { OBJECT_CLASSES, type Detection, type Measurement, type ObjectClass } from '../../model/detection.js';
+import { OBJECT_CLASSES, type Detection, type Evidence, type Measurement, type ObjectClass } from '../../model/detection.js';
 import { timestampToMs } from './json.js';
 import { enumInfo, has, type ProtoObject } from './schema.js';
 import { gridConvergenceRad, parseUtmZone, utmToGeodetic, utmZoneOf } from './utm.js';
@@ -149,7 +151,13 @@ export function detectionFromReport(msg: ProtoObject, ctx: ConversionContext, op
   const taxonomy: { path: string; confidence?: number }[] = [];
   const classes = classify((report.classification as ProtoObject[] | undefined) ?? [], o.defaultClassConfidence, taxonomy);
   const detection: Detection = { sensorId: ctx.sensorId, timeMs, measurement };
-  if (classes.length) detection.evidence = { classLabel: { label: classes[0].label, confidence: classes[0].confidence } };
+  // The node's object id names the object each report is about (a node reports its objects one
+  // message each, on their own timestamps): fusion binds tracks with it.
+  const objectRef = objectRefOf(String(msg.node_id), String(report.object_id));
+  const evidence: Evidence = {};
+  if (classes.length) evidence.classLabel = { label: classes[0].label, confidence: classes[0].confidence };
+  if (objectRef) evidence.objectRef = objectRef;
+  if (classes.length || objectRef) detection.evidence = evidence;
 
   const out: SapientDetection = {
     detection,
@@ -179,6 +187,16 @@ export function detectionFromReport(msg: ProtoObject, ctx: ConversionContext, op
   if (has(report, 'id')) out.id = String(report.id);
   if (has(report, 'colour')) out.colour = String(report.colour);
   return { ok: true, value: out };
+}
+
+/**
+ * `evidence.objectRef` for a node's object: `sapient:<node uuid, lower case>:<object ULID, upper
+ * case>` (both are case-insensitive on the wire), or undefined when either is unusable.
+ */
+export function objectRefOf(nodeId: string, objectId: string): string | undefined {
+  const node = nodeId.trim().toLowerCase(), obj = objectId.trim().toUpperCase();
+  if (!/^[0-9a-z-]{1,64}$/.test(node) || !/^[0-9A-Z]{1,64}$/.test(obj)) return undefined;
+  return `sapient:${node}:${obj}`;
 }
 
 function num(v: unknown): number {

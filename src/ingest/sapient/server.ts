@@ -94,6 +94,8 @@ export interface NodeInfo {
   sensorKind?: SensorKind;
   utmZone?: string;
   statusIntervalMs?: number;
+  /** The detection report period its registration states [s] (registrationReportIntervalS), if any. */
+  reportIntervalS?: number;
   position?: GeodeticPosition;
   positionSource?: 'survey' | 'status';
   system?: string;
@@ -441,6 +443,7 @@ export class SapientServer {
     node.utmZone = loc && has(loc, 'zone') ? String(loc.zone) : undefined;
     const iv = sd?.status_interval as ProtoObject | undefined;
     node.statusIntervalMs = iv ? (iv.value as number) * (TIME_UNIT_MS[iv.units as number] ?? NaN) : undefined;
+    node.reportIntervalS = registrationReportIntervalS(reg);
     conn.nodes.add(nodeId);
     src.registered = true;
     this.send(conn, registrationAck(this.now(), this.nodeId, nodeId, true));
@@ -733,6 +736,50 @@ function publicNode(n: NodeState): NodeInfo {
 /** A Registration's node types by name (NODE_TYPE_RADAR, …; unknown numbers as they are). */
 export function registrationNodeTypes(reg: ProtoObject): string[] {
   return ((reg.node_definition as ProtoObject[] | undefined) ?? []).map((d) => NODE_TYPE_NAMES.get(d.node_type as number) ?? String(d.node_type));
+}
+
+/** Detection report periods a registration may state that fusion believes [s]. */
+const REPORT_INTERVAL_RANGE_S = [0.01, 600] as const;
+/** Capability / mode parameter names (lower case, letters only) that state a report period or rate. */
+const REPORT_PERIOD_NAME = /^(detection|detectionreport|report|reporting|update|scan|revisit|refresh|track|trackupdate|output|plot)(rate|frequency|period|interval|time)$/;
+
+/**
+ * The detection report period a node's Registration states [s], or undefined. BSI Flex 335 v2.0
+ * has no field for it (status_interval is the StatusReport heartbeat), so nodes that state it do
+ * so in free form: a Capability such as `{ type: "Update Rate", value: "2", units: "Hz" }`,
+ * `{ type: "Scan Period", value: "4", units: "s" }` or `{ type: "Scan Rate", value: "15",
+ * units: "rpm" }`, or a ModeParameter such as `{ type: "ReportInterval", value: "500 ms" }`.
+ * Units: Hz (or per second), rpm, s, ms, min; without units a rate is in Hz and a period in s.
+ * The first plausible statement (0.01–600 s) wins, capabilities before mode parameters.
+ */
+export function registrationReportIntervalS(reg: ProtoObject): number | undefined {
+  const candidates: ProtoObject[] = [
+    ...((reg.capabilities as ProtoObject[] | undefined) ?? []),
+    ...((reg.mode_definition as ProtoObject[] | undefined) ?? []).flatMap((m) => (m.mode_parameter as ProtoObject[] | undefined) ?? []),
+  ];
+  for (const c of candidates) {
+    const name = String(c.type ?? '').toLowerCase().replace(/[^a-z]/g, '');
+    const kind = REPORT_PERIOD_NAME.exec(name)?.[2];
+    if (!kind) continue;
+    const m = /^\s*([0-9]*\.?[0-9]+(?:e[-+]?[0-9]+)?)\s*(.*)$/i.exec(String(c.value ?? ''));
+    if (!m) continue;
+    const v = Number(m[1]);
+    const units = String(c.units ?? '').trim() || m[2].trim();
+    const s = periodS(v, units.toLowerCase().replace(/\s+/g, ' '), kind === 'rate' || kind === 'frequency');
+    if (s !== undefined && s >= REPORT_INTERVAL_RANGE_S[0] && s <= REPORT_INTERVAL_RANGE_S[1]) return s;
+  }
+  return undefined;
+}
+
+function periodS(v: number, units: string, isRate: boolean): number | undefined {
+  if (!(v > 0) || !Number.isFinite(v)) return undefined;
+  if (/^(hz|hertz|\/ ?s|1\/s|per sec(ond)?|s\^-1|s-1)$/.test(units)) return 1 / v;
+  if (/^(rpm|rev(olution)?s? per min(ute)?|\/ ?min|per min(ute)?)$/.test(units)) return 60 / v;
+  if (/^(s|sec|secs|second|seconds)$/.test(units)) return v;
+  if (/^(ms|msec|millisecond|milliseconds)$/.test(units)) return v / 1000;
+  if (/^(min|mins|minute|minutes)$/.test(units)) return v * 60;
+  if (units === '') return isRate ? 1 / v : v;
+  return undefined;
 }
 
 /** The sensor kind whose measurement model fits a node's declared types. */

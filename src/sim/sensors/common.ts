@@ -43,6 +43,13 @@ export const sensorBaseFields = {
   id: z.string().min(1).max(128),
   /** Mounting position (antenna/microphone/lens phase centre), WGS84. */
   position: geodeticPositionSchema,
+  /**
+   * Fusion only (the simulator ignores it): the sensor is report-driven — it reports each object
+   * in a message of its own, on its own clock (a SAPIENT node), so fusion takes silence about a
+   * track it has reported as a miss only once per this interval [s]. Remote ID and ADS-B are
+   * report-driven at `updateIntervalS` without it. Absent: a scan is a look at all the sensor covers.
+   */
+  reportIntervalS: finite.min(0.01).max(3600).optional(),
 };
 
 /** Time between reports [s] (SI); the SimSensor exposes it in ms. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LocalFrame } from '../../../src/geo/enu.js';
-import { detectionSchema } from '../../../src/model/detection.js';
+import { detectionSchema, identityOf } from '../../../src/model/detection.js';
 import { classify, detectionFromReport, type ConversionContext } from '../../../src/ingest/sapient/convert.js';
 import { msToTimestamp, sapientFromJson } from '../../../src/ingest/sapient/json.js';
 import type { ProtoObject } from '../../../src/ingest/sapient/schema.js';
@@ -204,8 +204,27 @@ describe('classification taxonomy → class evidence', () => {
       },
     }).message;
     const r = detectionFromReport(msg, ctx);
-    expect(r.ok && r.value.detection.evidence).toEqual({ classLabel: { label: 'rotary-drone', confidence: expect.closeTo(0.6, 6) } });
+    expect(r.ok && r.value.detection.evidence).toEqual({
+      classLabel: { label: 'rotary-drone', confidence: expect.closeTo(0.6, 6) },
+      objectRef: `sapient:${NODE}:01GGYFBAXH4VYRQYEX7S3XGK3H`,
+    });
     expect(r.ok && r.value.taxonomy.map((t) => t.path)).toEqual(['Animal', 'Animal/Bird', 'Air Vehicle', 'Air Vehicle/UAV Rotary Wing']);
+  });
+
+  it("carries the node's object id as the detection's identity (per node; ids are case-insensitive)", () => {
+    const msg = report(latLng(-98.25, 26.11));
+    (msg.detection_report as ProtoObject).object_id = '01ggyfbaxh4vyrqyex7s3xgk3h';
+    msg.node_id = NODE.toUpperCase();
+    const r = detectionFromReport(msg, ctx);
+    if (!r.ok) throw new Error(r.detail);
+    const ref = `sapient:${NODE}:01GGYFBAXH4VYRQYEX7S3XGK3H`;
+    expect(r.value.detection.evidence).toEqual({ objectRef: ref });
+    expect(identityOf(r.value.detection.evidence)).toBe(`ref:${ref}`);
+    expect(detectionSchema.safeParse(r.value.detection).success).toBe(true);
+    // Stronger identities the evidence carries come first.
+    expect(identityOf({ objectRef: ref, remoteId: { serial: '1581F5FJC2' } })).toBe('rid:1581F5FJC2');
+    expect(identityOf({ objectRef: ref, icao: '4D2023' })).toBe('icao:4D2023');
+    expect(identityOf({ objectRef: ref, rf: { protocol: 'ocusync', frequencyMHz: 2440, emitterId: 'e1' } })).toBe('rf:e1');
   });
 
   it('uses the message timestamp as the detection time', () => {

@@ -4,7 +4,7 @@ import type { SapientDetection } from '../../../src/ingest/sapient/convert.js';
 import { frame } from '../../../src/ingest/sapient/framing.js';
 import { msToTimestamp } from '../../../src/ingest/sapient/json.js';
 import { encodeSapientMessage, type ProtoObject } from '../../../src/ingest/sapient/schema.js';
-import { SapientServer, type Counters, type SapientServerOptions } from '../../../src/ingest/sapient/server.js';
+import { registrationReportIntervalS, SapientServer, type Counters, type SapientServerOptions } from '../../../src/ingest/sapient/server.js';
 import { validateSapientMessage } from '../../../src/ingest/sapient/validate.js';
 import { Peer, SITE, T0, kindOf, locationReport, radarRegistration, rangeBearingReport, statusWithLocation, ulid } from './peer.js';
 
@@ -294,5 +294,41 @@ describe('SAPIENT fusion node server under hostile input', () => {
     const next = it.next();
     await server.close();
     await expect(next).resolves.toEqual({ value: undefined, done: true });
+  });
+});
+
+describe('registrationReportIntervalS', () => {
+  const reg = (capabilities: ProtoObject[], modeParameters: ProtoObject[] = []): ProtoObject => ({
+    capabilities, mode_definition: [{ mode_name: 'Default', mode_parameter: modeParameters }],
+  });
+  const cap = (type: string, value: string, units?: string): ProtoObject => ({ category: 'Radar', type, value, ...(units !== undefined ? { units } : {}) });
+
+  it('reads the report period a node states in a capability or a mode parameter, in its units', () => {
+    expect(registrationReportIntervalS(reg([cap('Update Rate', '2', 'Hz')]))).toBe(0.5);
+    expect(registrationReportIntervalS(reg([cap('Scan Rate', '15', 'rpm')]))).toBe(4);
+    expect(registrationReportIntervalS(reg([cap('Scan Period', '2.5', 'seconds')]))).toBe(2.5);
+    expect(registrationReportIntervalS(reg([cap('report_interval', '500', 'ms')]))).toBe(0.5);
+    expect(registrationReportIntervalS(reg([cap('Detection Report Rate', '4')]))).toBe(0.25); // a rate without units: Hz
+    expect(registrationReportIntervalS(reg([cap('Revisit Time', '3')]))).toBe(3); // a period without units: s
+    expect(registrationReportIntervalS(reg([], [{ type: 'ReportInterval', value: '200 ms' }]))).toBe(0.2);
+    // The first plausible statement wins; capabilities before mode parameters.
+    expect(registrationReportIntervalS(reg([cap('Maximum Range', '5000', 'm'), cap('Update Rate', '1', 'Hz')], [{ type: 'UpdatePeriod', value: '3' }]))).toBe(1);
+  });
+
+  it('states nothing for what is not a report period, or is implausible', () => {
+    expect(registrationReportIntervalS({})).toBeUndefined();
+    expect(registrationReportIntervalS(reg([cap('EMS', '3000', 'dB'), cap('Update Rate', 'fast'), cap('Update Rate', '1', 'furlongs')]))).toBeUndefined();
+    expect(registrationReportIntervalS(reg([cap('Update Rate', '0', 'Hz'), cap('Update Period', '7200', 's')]))).toBeUndefined();
+    expect(registrationReportIntervalS(reg([], [{ type: 'SelfAdaptation', value: 'Range' }]))).toBeUndefined();
+  });
+
+  it("is kept in the node's record when it registers", async () => {
+    const { server } = await start({ nodePositions: { [A]: SITE } });
+    const p = await peer(server);
+    const r = radarRegistration(A);
+    (r.registration as ProtoObject).capabilities = [cap('Update Rate', '2', 'Hz')];
+    p.send(r);
+    await p.waitReplies(1);
+    expect(server.node(A)?.reportIntervalS).toBe(0.5);
   });
 });
