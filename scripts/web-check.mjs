@@ -2,18 +2,21 @@
 /**
  * Drives the operator UI in a headless Chromium against a running server: signs in with the
  * token in the URL, checks the token left the address bar and the map came up (or its WebGL
- * fallback), opens the first alert's track, takes screenshots, and measures frame times
- * (requestAnimationFrame intervals, the UI's own recorder) while the picture updates.
+ * fallback), clicks a track on the map (the track overlay's hit test) and sees its panel, opens
+ * the first alert's track, takes screenshots, and measures frame times (requestAnimationFrame
+ * intervals, the UI's own recorder) while the picture updates.
  *
  *   node bin/centinela.js demo --port 8080 &     # prints http://localhost:8080/?token=…
  *   node scripts/web-check.mjs --url 'http://localhost:8080/?token=…' [--seconds 10]
  *        [--out test-artifacts/web] [--chromium /usr/bin/chromium] [--max-p95 50]
  *        [--width 1280 --height 800] [--min-tracks 1]
  *
- * Uses playwright-core with a browser already on the machine (never downloads one). Prints one
- * JSON object; exits 1 when a check fails or p95 exceeds --max-p95.
+ * Uses playwright-core with a browser already on the machine (never downloads one), with a fresh
+ * profile directory each run (as the benchmark does). Prints one JSON object; exits 1 when a
+ * check fails or p95 exceeds --max-p95.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import process from 'node:process';
@@ -47,13 +50,16 @@ mkdirSync(outDir, { recursive: true });
 const checks = [];
 const check = (name, ok, detail = '') => checks.push({ name, ok: !!ok, detail });
 
-const browser = await chromium.launch({
+const profile = mkdtempSync(join(tmpdir(), 'centinela-web-check-'));
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: opts.chromium,
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  headless: true,
+  viewport: { width: opts.width, height: opts.height },
 });
 const result = { url: opts.url.replace(/token=[^&]+/, 'token=…'), checks, screenshots: [] };
 try {
-  const page = await browser.newPage({ viewport: { width: opts.width, height: opts.height } });
+  const page = await browser.newPage();
   const errors = [];
   const external = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -87,6 +93,28 @@ try {
   await page.waitForTimeout(1500);
   await shot('overview');
 
+  if (!failed && tracks > 0) {
+    // Click the track nearest the map's centre where the map projects it (tracks are drawn on
+    // the overlay canvas: this exercises its hit test).
+    const target = await page.evaluate(() => {
+      const m = globalThis.__centinela.map();
+      const box = m.getContainer().getBoundingClientRect();
+      let best = null;
+      for (const t of globalThis.__centinela.tracks()) {
+        const p = m.project([t.lonDeg, t.latDeg]);
+        const d = Math.hypot(p.x - box.width / 2, p.y - box.height / 2);
+        if (!best || d < best.d) best = { id: t.trackId, x: box.left + p.x, y: box.top + p.y, d };
+      }
+      return best;
+    });
+    if (target) {
+      await page.mouse.click(target.x, target.y);
+      const opened = await page.waitForSelector('[data-testid=track-panel]:not(.hidden)', { timeout: 5000 }).then(() => true, () => false);
+      check('clicking a track on the map opens its panel', opened, opened ? (await page.locator('[data-testid=track-title]').textContent()) ?? '' : `clicked T${target.id} at ${Math.round(target.x)},${Math.round(target.y)}`);
+      await page.keyboard.press('Escape');
+    }
+  }
+
   const alerts = page.locator('[data-testid=alert-item]');
   result.alerts = await alerts.count();
   if (result.alerts > 0) {
@@ -108,6 +136,7 @@ try {
   check('nothing fetched from another host', external.length === 0, external.slice(0, 3).join(' '));
 } finally {
   await browser.close();
+  rmSync(profile, { recursive: true, force: true });
 }
 result.ok = checks.every((c) => c.ok);
 process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);

@@ -8,6 +8,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import pino from 'pino';
+import { webRoot } from '../../src/cli/demo.js';
 import { createToken } from '../../src/server/auth.js';
 import { Service } from '../../src/service/service.js';
 import { SwarmSource, swarmSite } from './swarm.js';
@@ -23,7 +24,7 @@ export interface ChildCpu {
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 2000);
   const db = process.argv[3] ?? ':memory:';
-  const service = await Service.start({ site: swarmSite(), dbPath: db, port: 0, logger: pino({ level: 'warn' }, pino.destination(2)) });
+  const service = await Service.start({ site: swarmSite(), dbPath: db, port: 0, logger: pino({ level: 'warn' }, pino.destination(2)), webRoot: webRoot() });
   const swarm = new SwarmSource(n, service.bus, service.now());
   service.addSource(swarm);
   const { secret } = createToken(service.store, 'viewer', 'benchmark', 2);

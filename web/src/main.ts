@@ -277,13 +277,13 @@ function probeReplay(): void {
     .catch(() => {});
 }
 
-// ── render loop: at most one map update per animation frame ──
+// ── render loop: at most one picture update per animation frame ──
 //
-// Each new picture costs the map one render. On a GPU that is a few milliseconds and the map
-// follows every update; where WebGL is software-rendered (no GPU, SwiftShader) one render of
-// thousands of tracks can take a few hundred milliseconds, and rendering at every update would
-// stall the page. So the cost of the frames after an update is measured, and when it exceeds a
-// frame budget the next update waits long enough for most frames to stay fast.
+// Tracks are drawn by a canvas-2D overlay (map/trackOverlay.ts), not by the WebGL map: a new
+// picture costs one overlay redraw (a few milliseconds for 2,000 tracks, even where WebGL is
+// software-rendered), never a map render. The cost of each update (building the picture and
+// drawing it) is measured; should it exceed a frame budget (a slow machine, tens of thousands of
+// tracks) updates are spaced out so that no more than one frame in twenty carries one.
 
 let drawnVersion = -1;
 let drawnTrailVersion = -1;
@@ -292,39 +292,29 @@ let lastTrailMs = 0;
 let force = true;
 let lastTitle = '';
 let lastHeader = '';
-/** Estimated cost of the frame that renders an update [ms], and frames watched since. */
-let renderCostMs = 0;
-let watchFrames = 0;
-let watchMax = 0;
-let lastFrameMs = 0;
+/** Cost of a picture update on the main thread [ms]: the median of the last few (a machine under
+ * load has the odd long pause that says nothing about the picture). */
+let updateCostMs = 0;
+const recentCosts: number[] = [];
+const FRAME_BUDGET_MS = 25;
 
 function forceRedraw(): void {
   force = true;
 }
 
-/**
- * Minimum time between map updates, from the measured render cost. Over budget, an update costs
- * about three slow frames (MapLibre renders when the new data reaches its worker, when the tiles
- * come back, and once more to place the symbols); the wait leaves some 60 fast frames per update,
- * so that 95 % of frames stay within budget.
- */
+/** Minimum time between picture updates, from their measured cost (0: every frame that has news). */
 function updateIntervalMs(): number {
-  return renderCostMs > 34 ? Math.min(4000, 3 * renderCostMs + 1000) : 0;
+  return updateCostMs > FRAME_BUDGET_MS ? Math.min(2000, 20 * updateCostMs) : 0;
 }
 
 function onFrame(now: number): void {
-  const dt = lastFrameMs ? now - lastFrameMs : 0;
-  lastFrameMs = now;
-  if (watchFrames > 0) {
-    watchMax = Math.max(watchMax, dt);
-    if (--watchFrames === 0) renderCostMs = renderCostMs ? 0.6 * renderCostMs + 0.4 * watchMax : watchMax;
-  }
   const store = app.store;
   if (mapView && mapReady && !mapView.failed) {
     const due = force || now - lastDrawMs >= updateIntervalMs();
     const tracksDirty = store.version !== drawnVersion;
     const trailsDirty = store.trailVersion !== drawnTrailVersion && now - lastTrailMs >= 400;
     if (due && (force || tracksDirty || trailsDirty)) {
+      const t0 = performance.now();
       const tracks = visibleTracks();
       // Trails move slowly and weigh the most: rebuilt a few times a second at most.
       let trails: ReadonlyMap<number, number[]> | undefined;
@@ -337,9 +327,11 @@ function onFrame(now: number): void {
       drawnVersion = store.version;
       force = false;
       lastDrawMs = now;
-      watchFrames = 4;
-      watchMax = 0;
-    }
+      const cost = performance.now() - t0;
+      recentCosts.push(cost);
+      if (recentCosts.length > 9) recentCosts.shift();
+      updateCostMs = [...recentCosts].sort((a, b) => a - b)[recentCosts.length >> 1];
+    } else mapView.drawOverlay(); // selection, symbol size, or a view change the map has not rendered yet
   }
   tickReplay();
   updateHeader();
@@ -519,12 +511,14 @@ window.__centinela = {
   trackCount: () => visibleCount(),
   /** Tracks in the current picture (before filters). */
   totalTracks: () => app.store.tracks.size,
+  /** The tracks on screen (after filters): id and position. */
+  tracks: () => visibleTracks().map((t) => ({ trackId: t.trackId, lonDeg: t.lonDeg, latDeg: t.latDeg })),
   /** Recent frame intervals [ms] from requestAnimationFrame, oldest first. */
   frameTimes,
   frameStats,
   resetFrameTimes,
-  /** Measured cost of a map update [ms] and the resulting minimum interval between updates. */
-  renderCost: () => ({ costMs: renderCostMs, intervalMs: updateIntervalMs() }),
+  /** Measured cost of a picture update [ms], the resulting minimum interval between updates, and the overlay's last redraw [ms]. */
+  renderCost: () => ({ costMs: updateCostMs, intervalMs: updateIntervalMs(), drawMs: mapView?.overlay?.lastDrawMs ?? 0 }),
   alertCounts: () => app.alertStore.counts(),
   mode: () => app.mode,
   connection: () => app.connection,

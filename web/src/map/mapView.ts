@@ -1,12 +1,13 @@
 /**
  * The operator map (MapLibre GL). Built-in offline basemap (basemap.json from Natural Earth,
  * US Census states and the Rio Grande extract) unless the operator chose a style URL; zones,
- * sensor coverage, trails and tracks drawn on top of either.
+ * sensor coverage drawn on top of either. The map holds only that static picture, so it renders
+ * only when the view moves.
  *
- * Tracks are one GeoJSON source (points + course leaders) fed at most once per animation frame
- * and drawn by one symbol layer whose icons are milsymbol canvases added with map.addImage, one
- * per SIDC, generated when the map first asks for them (styleimagemissing). Text is never drawn
- * by the map (no glyphs to fetch): the few labels are HTML markers.
+ * Tracks (trails, course leaders, rings, symbols, badges) are drawn by a canvas-2D overlay above
+ * the map (trackOverlay.ts), redrawn at most once per animation frame when the picture or the
+ * view changed; clicks on tracks are hit-tested there. Text is never drawn by the map (no glyphs
+ * to fetch): the few labels are HTML markers.
  */
 import { AttributionControl, Map as MlMap, Marker, NavigationControl, ScaleControl, type GeoJSONSource, type StyleSpecification } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
@@ -15,7 +16,8 @@ import type { Basemap, BasemapLabel } from '../../../scripts/basemap.mjs';
 import { prefs } from '../prefs.js';
 import type { SensorInfo, TrackHistoryPoint, TrackView } from '../types.js';
 import { SENSOR_COLOUR } from '../format.js';
-import { badgeImage, hatchImage, imageDataOf, sidcOf, symbolCanvas } from './symbols.js';
+import { hatchImage } from './symbols.js';
+import { latOf, lonOf, mercX, mercY, TrackOverlay, type Affine } from './trackOverlay.js';
 
 export type LayerGroup = keyof typeof prefs.layers;
 
@@ -33,8 +35,6 @@ export const MAX_LINED = 400;
 const MAX_PULSES = 60;
 
 const EMPTY: FeatureCollection = { type: 'FeatureCollection', features: [] };
-
-const AFF_COLOUR = ['match', ['get', 'aff'], 'friend', '#80e0ff', 'neutral', '#aaffaa', 'hostile', '#ff6b6b', 'suspect', '#ffb060', '#ffff80'] as unknown as string;
 
 export interface WebGlInfo {
   /** Why the map cannot run here, or null. */
@@ -141,10 +141,9 @@ export class MapView {
   private selectionMarker: Marker | null = null;
   private history: TrackHistoryPoint[] = [];
   private readonly dpr = Math.min(2, Math.max(1, Math.round(window.devicePixelRatio || 1)));
-  private trackFeatures: FeatureCollection = EMPTY;
-  private trailFeatures: Feature[] = [];
+  /** The tracks' canvas over the map. */
+  overlay: TrackOverlay | null = null;
   private readonly pulses = new Map<number, Marker>();
-  private symbolScale = 1;
   private pendingBounds: [[number, number], [number, number]] | null = null;
 
   constructor(private readonly container: HTMLElement, private readonly cb: MapCallbacks) {}
@@ -189,8 +188,14 @@ export class MapView {
     canvas.setAttribute('data-testid', 'map-canvas');
     canvas.id = 'map-canvas';
 
+    // The tracks' overlay: inside the map's canvas container (so HTML markers stay above it),
+    // redrawn in the map's own render when the view moved, so both move together.
+    const overlay = new TrackOverlay(map.getCanvasContainer(), this.container, { affine: () => this.affine(), zoom: () => map.getZoom() }, this.dpr);
+    this.overlay = overlay;
+    map.on('render', () => overlay.draw());
+    map.on('resize', () => overlay.draw());
+
     map.on('style.load', () => this.installAll());
-    map.on('styleimagemissing', (e) => this.provideImage(e.id));
     map.on('error', (e) => {
       const msg = String((e.error as Error | undefined)?.message ?? '');
       if (/webgl/i.test(msg)) this.fail(`WebGL error: ${msg}`);
@@ -204,26 +209,41 @@ export class MapView {
     map.on('zoomend', () => this.updateLabelVisibility());
     map.on('moveend', () => this.updateLabelVisibility());
 
-    const pick = (point: { x: number; y: number }) => {
-      if (!this.styleReady) return [];
-      const layers = ['trk-symbols', 'trk-dark'].filter((l) => map.getLayer(l));
-      return map.queryRenderedFeatures(
-        [
-          [point.x - 6, point.y - 6],
-          [point.x + 6, point.y + 6],
-        ],
-        { layers },
-      );
-    };
     map.on('click', (e) => {
-      const f = pick(e.point)[0];
-      const id = f?.properties?.id;
-      if (id !== undefined && id !== null) this.cb.select(Number(id));
+      const id = overlay.hit(e.point.x, e.point.y);
+      if (id !== null) this.cb.select(id);
     });
     map.on('mousemove', (e) => {
-      canvas.style.cursor = pick(e.point).length ? 'pointer' : '';
+      canvas.style.cursor = overlay.hit(e.point.x, e.point.y) !== null ? 'pointer' : '';
     });
     return true;
+  }
+
+  /**
+   * Web Mercator (0‥1) → screen pixels, from three points the map projects (exact without pitch,
+   * whatever the bearing or padding).
+   */
+  private affine(): Affine | null {
+    const map = this.map;
+    if (!map) return null;
+    const c = map.getCenter();
+    const x0 = mercX(c.lng);
+    const y0 = mercY(c.lat);
+    const d = 256 / (512 * 2 ** map.getZoom());
+    const p0 = map.project([lonOf(x0), latOf(y0)]);
+    const p1 = map.project([lonOf(x0 + d), latOf(y0)]);
+    const p2 = map.project([lonOf(x0), latOf(y0 + d)]);
+    const a = (p1.x - p0.x) / d;
+    const cc = (p1.y - p0.y) / d;
+    const b = (p2.x - p0.x) / d;
+    const dd = (p2.y - p0.y) / d;
+    if (![a, b, cc, dd].every(Number.isFinite)) return null;
+    return [a, b, cc, dd, p0.x - a * x0 - b * y0, p0.y - cc * x0 - dd * y0];
+  }
+
+  /** Redraws the tracks' overlay if the picture or the view changed (call once per frame). */
+  drawOverlay(): boolean {
+    return this.overlay?.draw() ?? false;
   }
 
   private fail(reason: string): void {
@@ -296,8 +316,8 @@ export class MapView {
     const groups: Record<LayerGroup, string[]> = {
       zones: ['zone-side-us', 'zone-side-mx', 'zone-side-other', 'zone-nofly-fill', 'zone-nofly-line', 'zone-site-fill', 'zone-site-line', 'zone-other-fill', 'zone-other-line', 'zone-corridor', 'zone-border-river', 'zone-border-line'],
       coverage: ['cov-line', 'cov-sensors'],
-      trails: ['trk-trails'],
-      leaders: ['trk-leaders'],
+      trails: [], // drawn by the track overlay
+      leaders: [],
       labels: [],
     };
     for (const [group, layers] of Object.entries(groups) as [LayerGroup, string[]][]) {
@@ -382,22 +402,13 @@ export class MapView {
     const add = (id: string, img: ImageData) => {
       if (!map.hasImage(id)) map.addImage(id, img, { pixelRatio: s });
     };
-    add('badge-spoof', badgeImage('RID SPOOF', '#ffd600', '#000', s));
-    add('badge-dark', badgeImage('DARK', '#ff00ff', '#fff', s));
     add('hatch-nofly', hatchImage('rgba(255,82,82,0.55)', s));
-  }
-
-  private provideImage(id: string): void {
-    const map = this.map;
-    if (!map || !id.startsWith('ms:') || map.hasImage(id)) return;
-    map.addImage(id, imageDataOf(symbolCanvas(id.slice(3), this.dpr)), { pixelRatio: this.dpr });
   }
 
   private installOverlays(): void {
     const map = this.map!;
     // Zones, coverage and the selected track's path share one source (see installBasemap).
     map.addSource('ovl', { type: 'geojson', data: this.overlayFeatures(), maxzoom: 14 });
-    map.addSource('tracks', { type: 'geojson', data: this.trackFeatures, tolerance: 0, buffer: 16 });
 
     // Sensor coverage.
     const kindColour = ['match', ['get', 'kind'], ...Object.entries(SENSOR_COLOUR).flat(), '#9e9e9e'] as unknown as string;
@@ -435,64 +446,11 @@ export class MapView {
 
     // Selected track's stored path.
     map.addLayer({ id: 'sel-history', type: 'line', source: 'ovl', filter: ['==', ['get', 'zk'], 'hist'], layout: { 'line-join': 'round' }, paint: { 'line-color': '#ffffff', 'line-width': 2, 'line-opacity': 0.55, 'line-dasharray': [1, 1.5] } });
-
-    // Tracks.
-    map.addLayer({ id: 'trk-trails', type: 'line', source: 'tracks', filter: ['==', ['get', 'k'], 't'], layout: { 'line-join': 'round' }, paint: { 'line-color': AFF_COLOUR, 'line-width': 1.5, 'line-opacity': 0.55 } });
-    map.addLayer({ id: 'trk-leaders', type: 'line', source: 'tracks', filter: ['==', ['get', 'k'], 'l'], paint: { 'line-color': AFF_COLOUR, 'line-width': 1.2, 'line-opacity': 0.8 } });
-    map.addLayer({
-      id: 'trk-dark',
-      type: 'circle',
-      source: 'tracks',
-      filter: ['all', ['==', ['geometry-type'], 'Point'], ['==', ['get', 'dark'], 1]],
-      paint: { 'circle-radius': 16, 'circle-color': 'rgba(255,0,255,0.12)', 'circle-stroke-color': '#ff00ff', 'circle-stroke-width': 2.5 },
-    });
-    map.addLayer({
-      id: 'trk-selected',
-      type: 'circle',
-      source: 'tracks',
-      filter: ['==', ['get', 'id'], -1],
-      paint: { 'circle-radius': 21, 'circle-color': 'rgba(255,255,255,0.08)', 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 2 },
-    });
-    map.addLayer({
-      id: 'trk-symbols',
-      type: 'symbol',
-      source: 'tracks',
-      filter: ['==', ['geometry-type'], 'Point'],
-      layout: {
-        'icon-image': ['get', 'icon'],
-        'icon-allow-overlap': true,
-        'icon-ignore-placement': true,
-        'symbol-sort-key': ['get', 'sort'],
-        'icon-size': this.iconSize(),
-      },
-      paint: { 'icon-opacity': ['case', ['==', ['get', 'bird'], 1], 0.55, 1] },
-    });
-    map.addLayer({
-      id: 'trk-badges',
-      type: 'symbol',
-      source: 'tracks',
-      filter: ['all', ['==', ['geometry-type'], 'Point'], ['any', ['==', ['get', 'spoof'], 1], ['==', ['get', 'dark'], 1]]],
-      layout: {
-        'icon-image': ['case', ['==', ['get', 'spoof'], 1], 'badge-spoof', 'badge-dark'],
-        'icon-allow-overlap': true,
-        'icon-ignore-placement': true,
-        'icon-anchor': 'left',
-        'icon-offset': [14, -12],
-      },
-    });
-    this.setSelected(this.selected);
-  }
-
-  private iconSize(): number {
-    const k = this.symbolScale;
-    return ['interpolate', ['linear'], ['zoom'], 6, 0.6 * k, 11, 0.85 * k, 14, k] as unknown as number;
   }
 
   /** Bigger symbols for a wall display (kiosk mode, big screens). */
   setSymbolScale(k: number): void {
-    if (k === this.symbolScale) return;
-    this.symbolScale = k;
-    if (this.styleReady && this.map?.getLayer('trk-symbols')) this.map.setLayoutProperty('trk-symbols', 'icon-size', this.iconSize());
+    this.overlay?.setSymbolScale(k);
   }
 
   // ── data → features ──
@@ -546,55 +504,14 @@ export class MapView {
   }
 
   /**
-   * A new picture: points, course leaders and (when given, else the previous ones) trails, all in
-   * one source so that one update costs the map one render. Call at most once per frame.
+   * A new picture: symbols, course leaders and (when given, else the previous ones) trails, drawn
+   * by the overlay at once (no map render). Call at most once per frame.
    * With many tracks, trails and leaders are drawn for the most threatening ones only (and the
-   * selected one): they are most of the map's vertices, and a picture of 2,000 trails is noise.
+   * selected one): they are most of the drawing, and a picture of 2,000 trails is noise.
    */
   setTracks(tracks: readonly TrackView[], trails?: ReadonlyMap<number, number[]>): void {
-    const lined = this.linedTracks(tracks);
-    if (trails) {
-      const tf: Feature[] = [];
-      for (const t of lined) {
-        const flat = trails.get(t.trackId);
-        if (!flat || flat.length < 4) continue;
-        const coords: Position[] = [];
-        for (let i = 0; i < flat.length; i += 2) coords.push([flat[i], flat[i + 1]]);
-        tf.push({ type: 'Feature', properties: { k: 't', aff: t.affiliation }, geometry: { type: 'LineString', coordinates: coords } });
-      }
-      this.trailFeatures = tf;
-    }
-    const features: Feature[] = this.trailFeatures.slice();
-    if (prefs.layers.leaders) {
-      for (const t of lined) {
-        if (t.speedMps <= 1) continue;
-        // Where it will be in 30 s on its present course (display only: a flat offset is enough).
-        const lon = t.lonDeg;
-        const lat = t.latDeg;
-        const d = Math.min(t.speedMps * 30, 3000);
-        const c = (t.courseDeg * Math.PI) / 180;
-        const dLat = (d * Math.cos(c)) / 111_320;
-        const dLon = (d * Math.sin(c)) / (111_320 * Math.cos((lat * Math.PI) / 180));
-        features.push({ type: 'Feature', properties: { k: 'l', aff: t.affiliation }, geometry: { type: 'LineString', coordinates: [[lon, lat], [lon + dLon, lat + dLat]] } });
-      }
-    }
-    for (const t of tracks) {
-      features.push({
-        type: 'Feature',
-        properties: {
-          id: t.trackId,
-          icon: `ms:${sidcOf(t)}`,
-          sort: t.threat.score,
-          dark: t.dark ? 1 : 0,
-          spoof: t.spoof ? 1 : 0,
-          bird: t.classification.cls === 'bird' ? 1 : 0,
-          aff: t.affiliation,
-        },
-        geometry: { type: 'Point', coordinates: [t.lonDeg, t.latDeg] },
-      });
-    }
-    this.trackFeatures = { type: 'FeatureCollection', features };
-    if (this.styleReady) (this.map?.getSource('tracks') as GeoJSONSource | undefined)?.setData(this.trackFeatures);
+    this.overlay?.setTracks(tracks, this.linedTracks(tracks), prefs.layers.leaders, trails);
+    this.overlay?.draw();
     this.moveSelectionMarker(tracks);
     this.updatePulses(tracks);
   }
@@ -613,13 +530,13 @@ export class MapView {
 
   setSelected(id: number | null): void {
     this.selected = id;
+    this.overlay?.setSelected(id);
     if (id === null) {
       this.history = [];
       this.selectionMarker?.remove();
       this.selectionMarker = null;
     }
     if (!this.map || !this.styleReady) return;
-    this.map.setFilter('trk-selected', ['==', ['get', 'id'], id ?? -1]);
     if (id === null) this.refreshOverlay();
   }
 
@@ -632,7 +549,12 @@ export class MapView {
   private moveSelectionMarker(tracks: readonly TrackView[]): void {
     if (this.selected === null || !this.map) return;
     const t = tracks.find((x) => x.trackId === this.selected);
-    if (!t) return;
+    if (!t) {
+      // Out of the picture (ended, filtered out): no label where it was.
+      this.selectionMarker?.remove();
+      this.selectionMarker = null;
+      return;
+    }
     if (!this.selectionMarker) {
       const el = document.createElement('div');
       el.className = 'sel-label';

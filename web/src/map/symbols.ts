@@ -1,6 +1,6 @@
 /**
- * MIL-STD-2525D symbols for tracks, drawn by milsymbol once per SIDC and cached: the map takes
- * them as images (map.addImage) for one symbol layer, never one DOM element per track.
+ * MIL-STD-2525D symbols for tracks, drawn by milsymbol once per SIDC and size and cached: the
+ * track overlay (trackOverlay.ts) blits them onto its canvas, never one DOM element per track.
  *
  * SIDC (20 digits): version 10 · context 0 (reality) · standard identity · symbol set ·
  * status (0 present, 1 planned/anticipated: dashed frame, used for coasting tracks) · 0 · 00 ·
@@ -62,19 +62,20 @@ export function symbolCanvas(sidc: string, scale = 1): HTMLCanvasElement {
   const out = document.createElement('canvas');
   out.width = halfW * 2;
   out.height = halfH * 2;
-  out.getContext('2d', { willReadFrequently: true })!.drawImage(src, halfW - a.x, halfH - a.y);
+  out.getContext('2d')!.drawImage(src, halfW - a.x, halfH - a.y);
   cache.set(key, out);
   return out;
 }
 
-export function imageDataOf(canvas: HTMLCanvasElement): ImageData {
-  return canvas.getContext('2d', { willReadFrequently: true })!.getImageData(0, 0, canvas.width, canvas.height);
-}
+const badges = new Map<string, HTMLCanvasElement>();
 
-/** A small badge image with text, drawn on a canvas (no map glyphs needed). */
-export function badgeImage(text: string, bg: string, fg: string, scale: number): ImageData {
+/** A small badge with text, drawn on a canvas once per text and scale. */
+export function badgeCanvas(text: string, bg: string, fg: string, scale: number): HTMLCanvasElement {
+  const id = `${text}@${bg}@${fg}@${scale}`;
+  const hit = badges.get(id);
+  if (hit) return hit;
   const c = document.createElement('canvas');
-  const ctx = c.getContext('2d', { willReadFrequently: true })!;
+  const ctx = c.getContext('2d')!;
   const font = `bold ${10 * scale}px system-ui, sans-serif`;
   ctx.font = font;
   const w = Math.ceil(ctx.measureText(text).width + 8 * scale);
@@ -93,7 +94,8 @@ export function badgeImage(text: string, bg: string, fg: string, scale: number):
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillText(text, w / 2, hgt / 2 + 0.5 * scale);
-  return ctx.getImageData(0, 0, w, hgt);
+  badges.set(id, c);
+  return c;
 }
 
 /** Diagonal hatching for no-fly areas (a fill-pattern image). */
