@@ -33,7 +33,7 @@ import {
   type Classification, type ClassifierConfig, type KinematicFeatures,
 } from './classify.js';
 import { DEFAULT_EVENT_CONFIG, TrackBehaviour, firmSide, type BehaviourContext, type EventConfig } from './events.js';
-import { DEFAULT_FLAG_CONFIG, DarkDetector, SplitPair, SpoofCheck, emitterFit, expectedRfPd, type BearingResidual, type FlagConfig } from './flags.js';
+import { DEFAULT_FLAG_CONFIG, DarkDetector, SplitPair, SpoofCheck, emitterFit, expectedRfPd, heardAsExpected, type BearingResidual, type FlagConfig } from './flags.js';
 import type { Point2 } from './geometry.js';
 import { wrapPi } from './geometry.js';
 import { History, sampleOf, type Sample } from './history.js';
@@ -217,6 +217,10 @@ class ObjectState {
   /** Cached answer of Assessor.rfAlong and when it was computed. */
   rfAlong = false;
   rfAlongAtMs: number | null = null;
+  /** Cached answer of Assessor.linkCarriedElsewhere, for which emitter and when. */
+  borrowed = false;
+  borrowedEmitter: string | null = null;
+  borrowedAtMs: number | null = null;
   constructor(readonly id: number) {}
 }
 
@@ -260,6 +264,8 @@ export class Assessor {
   readonly sensors: readonly AssessSensor[];
   readonly eventConfig: EventConfig;
   readonly classifierConfig: ClassifierConfig;
+  /** The classifier with the RF-link term neutral: drone evidence from everything but a link. */
+  private readonly noRfClassifierConfig: ClassifierConfig;
   readonly flagConfig: FlagConfig;
   readonly ruleConfig: RuleConfig;
   readonly correlationConfig: CorrelationConfig;
@@ -271,6 +277,8 @@ export class Assessor {
   private readonly ctx: BehaviourContext;
   private readonly geoScratch = new Float64Array(3);
   private readonly rfSensors: AssessSensor[];
+  /** Indices of the RF detectors in the sensor list. */
+  private readonly rfSensorIdx: number[];
   private pass = 0;
   private lastTimeMs = -Infinity;
   /** RF bearings heard in the last rfWindowMs, whichever track (if any) took them. */
@@ -294,6 +302,8 @@ export class Assessor {
     this.correlationConfig = { ...DEFAULT_CORRELATION_CONFIG, ...config.correlation };
     this.rules = config.ruleSet ?? DEFAULT_RULES;
     this.rfSensors = config.sensors.filter((s) => s.kind === 'rf');
+    this.rfSensorIdx = config.sensors.flatMap((s, i) => (s.kind === 'rf' ? [i] : []));
+    this.noRfClassifierConfig = { ...this.classifierConfig, rf: { 'rotary-drone': 1, 'fixed-wing-drone': 1, bird: 1, 'manned-aircraft': 1, 'ground-vehicle': 1, unknown: 1 } };
     const w = config.whitelist ?? {};
     for (const s of w.remoteIds ?? []) this.friendlyIds.add(`rid:${s}`);
     for (const s of w.icao ?? []) this.friendlyIds.add(`icao:${s}`);
@@ -663,18 +673,24 @@ export class Assessor {
   /**
    * Whether some RF link heard in the window is this object's: then its silence is not proven,
    * whichever track (if any) the tracker gave that link's bearings to. A link is this object's
-   * when its bearings are centred on where the object's tracks were at the time (emitterFit:
-   * the mean residual per detector within a few σ/√n, not merely each bearing within a wide
-   * gate), from every detector that heard it repeatedly and — where two detectors cover the
-   * object — from both; unless another track (a drone, or something not known not to be one)
-   * fits the same bearings clearly better (rfExplainChi2): then the link is that track's.
-   * In dense traffic a bearing line passes several drones, so without this any drone near any
-   * link's line of bearing looked as if it might carry it, and a dark drone never stayed silent.
-   * Candidates: emitters with bearings near the object's present bearing (by sensor and azimuth
-   * bin, wide enough for how far it has moved in the window), and the links the tracker gave its
-   * tracks. Evaluated at most every 2 s per object.
+   * when
+   *   - its bearings are centred on where the object's tracks were at the time (emitterFit: the
+   *     mean residual per detector within a few σ/√n, not merely each bearing within a wide
+   *     gate), from every detector that heard it repeatedly and — where two detectors cover the
+   *     object — from both; the link `link` its own tracks took need only pass close by (the
+   *     per-bearing test: its track may be tens of metres off for a while);
+   *   - each detector heard it about as often as its Pd at the object says (heardAsExpected: a
+   *     second detector that would hear it from there and does not puts it elsewhere on the
+   *     first one's line of bearing);
+   *   - and no other track (a drone, or something not known not to be one) fits the same
+   *     bearings clearly better (rfExplainChi2): then the link is that track's.
+   * In dense traffic a bearing line passes several drones, so with a per-bearing gate alone any
+   * drone near any link's line of bearing looked as if it might carry it, and a dark drone never
+   * stayed silent. Candidates: emitters with bearings near the object's present bearing (by
+   * sensor and azimuth bin, wide enough for how far it has moved in the window), and the links
+   * its tracks took. Evaluated at most every 2 s per object.
    */
-  private rfAlong(o: ObjectState, timeMs: number): boolean {
+  private rfAlong(o: ObjectState, timeMs: number, link: string | null): boolean {
     if (o.rfAlongAtMs !== null && timeMs - o.rfAlongAtMs < 2000) return o.rfAlong;
     o.rfAlongAtMs = timeMs;
     o.rfAlong = false;
@@ -704,12 +720,39 @@ export class Assessor {
       const bearings = index.byEmitter.get(emitter);
       if (!bearings) continue;
       const mine = emitterFit(this.residuals(bearings, o.members, null), cfg);
-      if (!mine.fits || mine.sensorsAgreeing < needSensors) continue;
+      // Centred on it; or, for the link its tracks took, merely passing close by (its track may
+      // be tens of metres off for a while), unless another track carries it.
+      const centred = mine.fits && mine.sensorsAgreeing >= needSensors;
+      const near = emitter === link && mine.looseFits && mine.looseSensors >= needSensors;
+      if (!centred && !near) continue;
+      // Heard by each detector about as often as it would be from here (one bearing line alone
+      // passes many things; a second detector that should hear it and does not rules it out).
+      const heard = new Map<number, number>();
+      for (const r of bearings) heard.set(r.sensor, (heard.get(r.sensor) ?? 0) + 1);
+      if (!heardAsExpected(this.rfSensorIdx.map((k) => ({ heard: heard.get(k) ?? 0, pd: expectedRfPd([this.sensors[k]], c.e, c.n, c.u) })), cfg)) continue;
       if (mine.chi2 > cfg.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs)) continue;
       o.rfAlong = true;
       break;
     }
     return o.rfAlong;
+  }
+
+  /**
+   * Whether the link an object's tracks took is another track's: its bearings pass off-centre of
+   * the object (bias χ² above rfExplainChi2) and another track fits them clearly better (see
+   * carriedElsewhere). Only with evidence (bearings) to judge by; cached for 2 s per object.
+   */
+  private linkCarriedElsewhere(o: ObjectState, emitter: string, timeMs: number): boolean {
+    if (!this.evidenceMode || this.rfHeard.length === 0) return false;
+    if (o.borrowedAtMs !== null && o.borrowedEmitter === emitter && timeMs - o.borrowedAtMs < 2000) return o.borrowed;
+    o.borrowedAtMs = timeMs;
+    o.borrowedEmitter = emitter;
+    o.borrowed = false;
+    const bearings = this.rfIndexFor(timeMs).byEmitter.get(emitter);
+    if (!bearings) return false;
+    const mine = emitterFit(this.residuals(bearings, o.members, null), this.flagConfig);
+    o.borrowed = mine.chi2 > this.flagConfig.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs);
+    return o.borrowed;
   }
 
   /**
@@ -729,6 +772,18 @@ export class Assessor {
     return out;
   }
 
+  /** Mean horizontal distance between two sets of tracks at the bearings' times both cover (Infinity when none). */
+  private meanSeparation(bearings: readonly RfBearing[], a: Iterable<TrackState>, b: Iterable<TrackState>): number {
+    let sum = 0, n = 0;
+    for (const r of bearings) {
+      const p = this.positionAt(a, r.t), q = p && this.positionAt(b, r.t);
+      if (!p || !q) continue;
+      sum += Math.hypot(p.e - q.e, p.n - q.n);
+      n++;
+    }
+    return n > 0 ? sum / n : Infinity;
+  }
+
   private positionAt(tracks: Iterable<TrackState>, t: number): { e: number; n: number; sigma: number } | null {
     for (const m of tracks) {
       const h = m.history, k = h.indexFrom(t - 500);
@@ -742,7 +797,8 @@ export class Assessor {
    * Whether another live track fits an emitter's bearings clearly better than object `o` does
    * (on the bearings both cover): that track carries the link. Candidates are believed tracks of
    * other objects, not known to be birds or cars (P(drone) ≥ rfCarrierMinPDrone), lying near the
-   * emitter's latest bearing from each detector that heard it.
+   * emitter's latest bearing from each detector that heard it. (A tie is not broken by which
+   * track the tracker gave the link to: in dense traffic that is what cannot be trusted.)
    */
   private carriedElsewhere(bearings: readonly RfBearing[], o: ObjectState, timeMs: number): boolean {
     const cfg = this.flagConfig;
@@ -763,6 +819,8 @@ export class Assessor {
           if (seen.has(t) || t.obj === o) continue;
           seen.add(t);
           if ((t.classification?.pDrone ?? 0) < cfg.rfCarrierMinPDrone) continue;
+          // A track within a duplicate's distance may be this very drone tracked twice.
+          if (this.meanSeparation(bearings, o.members, t.obj.members) < cfg.rfCarrierMinSeparationM) continue;
           const mine = emitterFit(this.residuals(bearings, o.members, t.obj.members), cfg);
           const theirs = emitterFit(this.residuals(bearings, t.obj.members, o.members), cfg);
           if (theirs.fits && theirs.sensorsAgreeing >= mine.sensorsAgreeing && theirs.chi2 + cfg.rfExplainChi2 < mine.chi2) return true;
@@ -979,7 +1037,12 @@ export class Assessor {
     // A tentative track (most are clutter that dies in a scan or two) is assessed once believed.
     if (!s || !st.reportable) return;
     const reportable = st.reportable;
-    const cls = (st.classification = classify(ev, st.features, ccfg));
+    // The link its tracks took counts for its class only if it is not another track's (a bird
+    // flying along a drone's line of bearing takes some of that drone's link bearings).
+    const heard = ev.rfLink(ccfg.rfMinHits, ccfg.rfMinRate);
+    const borrowed = heard !== null && this.linkCarriedElsewhere(o, heard.emitterId, timeMs);
+    const link = borrowed ? null : heard;
+    const cls = (st.classification = classify(ev, st.features, borrowed ? this.noRfClassifierConfig : ccfg));
     if (reportable && cls.cls !== o.reportedClass && cls.probability >= 0.6) {
       o.reportedClass = cls.cls;
       st.pending.push({ type: 'classification', trackId: st.id, timeMs, cls: cls.cls, probability: cls.probability, pDrone: cls.pDrone });
@@ -987,18 +1050,23 @@ export class Assessor {
 
     // Dark: once per object per pass, on the time since the object's last dark update.
     const isDrone = cls.pDrone >= ccfg.droneThreshold;
-    const link = ev.rfLink(ccfg.rfMinHits, ccfg.rfMinRate);
     if (reportable && o.lastDarkMs !== timeMs) {
       const expected = expectedRfPd(this.rfSensors, s.e, s.n, s.u);
       // Inside RF coverage a drone's links (the one its tracks took included) are judged by
       // whether their bearings are centred on it and not better explained by another track;
       // elsewhere nothing is accumulated, and a link its tracks took still counts.
       const judged = isDrone && expected >= this.flagConfig.minExpectedPd;
-      const silent = !ev.remoteIdSerial && (judged ? !this.rfAlong(o, timeMs) : !link);
+      const silent = !ev.remoteIdSerial && (judged ? !this.rfAlong(o, timeMs, link?.emitterId ?? null) : !link);
       const dtS = Number.isFinite(o.lastDarkMs) ? Math.min(5, (timeMs - o.lastDarkMs) / 1000) : 0;
       o.lastDarkMs = timeMs;
       ev.rfOpportunityS += dtS * expected;
-      const change = o.dark.update(dtS, isDrone, expected, silent, this.flagConfig);
+      // A dark drone is a drone by what other sensors said: where its drone class rests on a link
+      // judged not its own (a bird or a ghost track that took a passing drone's bearings), it is
+      // not one for this flag. And silence counts only while something places it (a fix or a
+      // two-sensor bearing cut): a track coasting on RF bearings alone is nowhere in particular.
+      const droneForDark = isDrone && (!silent || !link || classify(ev, st.features, this.noRfClassifierConfig).pDrone >= ccfg.droneThreshold);
+      const placed = this.supported(st, s.timeMs);
+      const change = o.dark.update(placed ? dtS : 0, droneForDark, expected, silent, this.flagConfig);
       if (change) {
         st.pending.push({
           type: 'dark-drone', trackId: st.id, timeMs, flagged: change === 'flagged', rfExpectedS: o.dark.rfExpectedS,

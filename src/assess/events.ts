@@ -4,7 +4,10 @@
  *   border crossing   side of the line with hysteresis: a side counts only beyond a margin that
  *                     grows with the track's cross-line uncertainty, so a track that touches the
  *                     line (or wobbles across it in noise) and turns back never crosses; the
- *                     event reports the interpolated time and point where it did cross.
+ *                     event reports the interpolated time and point where it did cross. A track
+ *                     born inside the band (it started seconds before the line) that was over
+ *                     the line by 1 σ or more and moved on to firm ground on the other side at a
+ *                     flying speed crossed too, though never firm on the side it came from.
  *   zone entry/exit   per area zone, entering inside the boundary and leaving only beyond an exit
  *                     margin (hysteresis); loiter when the visit lasts beyond a threshold.
  *   loiter (open)     circling in a small area for minutes, wherever it is.

@@ -5,6 +5,11 @@
  * own Pd curve says a control link would be heard with probability ≥ `minExpectedPd` — that has
  * had no RF link and no Remote ID associated for `darkAfterS` seconds of such flight. That is the
  * signature of a fibre-optic (or autonomous) drone. A link or a serial heard later clears it.
+ * "Associated" is judged, not taken from the tracker: in dense traffic a bearing line passes
+ * several drones and the tracker hands a link's bearings to whichever track they gate with, so a
+ * link counts as the object's only when its bearings are centred on it (emitterFit), each
+ * detector heard it as often as it would from there (heardAsExpected), and no other track
+ * explains them clearly better (see Assessor.rfAlong).
  *
  * Remote ID spoof: a broadcast position that disagrees with the fused track beyond both errors.
  *   - Same track: when Remote ID fixes and other position fixes (radar) land on one track, each
@@ -51,6 +56,13 @@ export interface FlagConfig {
   rfExplainChi2: number;
   /** Tracks below this P(drone) are not considered as an emitter's carrier (birds, cars, clutter). */
   rfCarrierMinPDrone: number;
+  /** … nor tracks this close to the object on average [m]: they may be the same drone tracked twice. */
+  rfCarrierMinSeparationM: number;
+  /**
+   * A link at the object would be heard by each detector in proportion to that detector's Pd
+   * there: a detector hearing it this improbably seldom (Poisson tail) puts it elsewhere.
+   */
+  rfMissProbability: number;
 }
 
 export const DEFAULT_FLAG_CONFIG: FlagConfig = {
@@ -66,8 +78,13 @@ export const DEFAULT_FLAG_CONFIG: FlagConfig = {
   splitMinOffsetM: 50,
   splitMaxDistanceM: 2000,
   rfBiasK: 3,
-  rfExplainChi2: 4,
+  // e^(9/2) ≈ 90 : 1. A link the object does carry is lost to a track beside it by chance in
+  // about 0.1 % of judgements (the worst case, that track ~3 σ/√n off): the bearings of one
+  // window are shared by consecutive judgements, so a loose threshold repeats its mistake.
+  rfExplainChi2: 9,
   rfCarrierMinPDrone: 0.25,
+  rfCarrierMinSeparationM: 30,
+  rfMissProbability: 1e-3,
 };
 
 /** The expected Pd of the best-placed RF detector at (e, n, u), from the detectors' curves. */
@@ -105,6 +122,13 @@ export interface EmitterFit {
   fits: boolean;
   /** Σ over detectors of n·(mean residual / σ)²: how far off-centre the bearings pass, in χ² units. */
   chi2: number;
+  /**
+   * The per-bearing test alone: most (60 %) of the bearings of every detector that heard it
+   * twice within 2.5 σ plus the allowance, at least two in all; and how many detectors pass it.
+   * Loose on purpose (a link that does pass close by), for a link the tracker gave the object.
+   */
+  looseFits: boolean;
+  looseSensors: number;
 }
 
 /**
@@ -116,19 +140,24 @@ export interface EmitterFit {
  * within what σ allows (a link crossing the object's line of bearing averages to zero too).
  */
 export function emitterFit(residuals: readonly BearingResidual[], cfg: FlagConfig): EmitterFit {
-  const per = new Map<number, { n: number; sum: number; sum2: number; sigma: number; allowance: number }>();
+  const per = new Map<number, { n: number; near: number; sum: number; sum2: number; sigma: number; allowance: number }>();
   for (const r of residuals) {
     let a = per.get(r.sensor);
-    if (!a) per.set(r.sensor, (a = { n: 0, sum: 0, sum2: 0, sigma: 0, allowance: 0 }));
+    if (!a) per.set(r.sensor, (a = { n: 0, near: 0, sum: 0, sum2: 0, sigma: 0, allowance: 0 }));
     a.n++;
+    if (Math.abs(r.residual) <= 2.5 * r.sigma + r.allowance) a.near++;
     a.sum += r.residual;
     a.sum2 += r.residual * r.residual;
     a.sigma += r.sigma;
     a.allowance += r.allowance;
   }
   let agreeing = 0, fits = residuals.length >= 2, chi2 = 0;
+  let looseSensors = 0, looseFits = true, near = 0;
   const k = cfg.rfBiasK;
   for (const a of per.values()) {
+    near += a.near;
+    if (a.near > 0) looseSensors++;
+    if (a.n >= 2 && a.near < 0.6 * a.n) looseFits = false;
     const mean = a.sum / a.n, sigma = a.sigma / a.n, allow = a.allowance / a.n;
     const sd = a.n > 1 ? Math.sqrt(Math.max(0, (a.sum2 - a.n * mean * mean) / (a.n - 1))) : 0;
     const centred = Math.abs(mean) <= (k * sigma) / Math.sqrt(a.n) + allow;
@@ -139,7 +168,38 @@ export function emitterFit(residuals: readonly BearingResidual[], cfg: FlagConfi
     chi2 += (a.n * mean * mean) / (sigma * sigma);
   }
   if (agreeing === 0) fits = false;
-  return { bearings: residuals.length, sensorsAgreeing: agreeing, fits, chi2 };
+  return { bearings: residuals.length, sensorsAgreeing: agreeing, fits, chi2, looseFits: looseFits && near >= 2, looseSensors };
+}
+
+/**
+ * Whether the detectors heard an emitter about as often as they would if it were at the object:
+ * each detector's count against its Pd there, scaled by a reference detector's (one that covers
+ * the object, Pd ≥ ½, the one that heard it most per unit of Pd). A detector that heard it
+ * improbably seldom for its Pd there (P(X ≤ heard) < rfMissProbability for a Poisson count)
+ * means the link is elsewhere along the other detector's line of bearing. Only too few counts:
+ * on the steep edge of a detector's curve its Pd is uncertain, and a detector hearing the link
+ * more often than modelled says little. Without a covering detector, nothing is known.
+ */
+export function heardAsExpected(counts: readonly { heard: number; pd: number }[], cfg: FlagConfig): boolean {
+  let opportunities = 0;
+  for (const c of counts) if (c.pd >= 0.5) opportunities = Math.max(opportunities, c.heard / c.pd);
+  if (opportunities === 0) return true;
+  for (const c of counts) {
+    if (c.pd <= 0) continue;
+    if (poissonCdf(c.heard, opportunities * c.pd) < cfg.rfMissProbability) return false;
+  }
+  return true;
+}
+
+/** P(X ≤ k) for X ~ Poisson(λ). */
+export function poissonCdf(k: number, lambda: number): number {
+  if (lambda <= 0) return 1;
+  let term = Math.exp(-lambda), sum = term;
+  for (let i = 1; i <= k; i++) {
+    term *= lambda / i;
+    sum += term;
+  }
+  return Math.min(1, sum);
 }
 
 export class DarkDetector {

@@ -303,13 +303,38 @@ describe('Assessor: the dark flag', () => {
     expect(alone.dark.map((e) => e.flagged)).toEqual([true]);
   });
 
-  it('dense traffic: a link centred 40 m from the dark drone is still the other drone\'s: that track fits it clearly better', () => {
-    // Both fly east 1 km from the detector, one behind the other: the link's bearings pass ~2°
-    // off the dark drone (within what its bearings alone would allow), on the other drone.
-    const { a, dark } = darkBeside(40, -1, [{ t: 0, e: -500, n: 1800, u: 20 }, { t: 120, e: 500, n: 1800, u: 20 }]);
+  it('dense traffic: a link centred 50 m from the dark drone is still the other drone\'s: that track fits it clearly better', () => {
+    // Both fly east 1 km from the detector, one behind the other: the link's bearings pass ~3°
+    // off the dark drone (about what its bearings alone would allow), on the other drone.
+    const { a, dark } = darkBeside(50, -1, [{ t: 0, e: -500, n: 1800, u: 20 }, { t: 120, e: 500, n: 1800, u: 20 }]);
     expect(dark.filter((e) => e.trackId === 1).map((e) => e.flagged)).toEqual([true]);
     expect(a.assessment(1)!.dark).toBe(true);
     expect(a.assessment(2)!.dark).toBe(false);
+  });
+
+  it('a second track 25 m off (the same drone tracked twice) fitting its link better does not take the link away', () => {
+    // 500 m from the detector 25 m is ~3°: off-centre enough to look for a better carrier.
+    const { dark } = darkBeside(25, -1, [{ t: 0, e: -500, n: 1300, u: 20 }, { t: 120, e: 500, n: 1300, u: 20 }]);
+    expect(dark).toEqual([]);
+  });
+
+  it('a link heard along the drone\'s bearing by one detector, but never by a second that would hear it from there, is not its link', () => {
+    // A second RF detector 1.5 km east: Pd ≈ 0.95 at the drone, yet it hears nothing.
+    const a = makeAssessor({ sensors: [...SENSORS, { ...SENSORS[3], id: 'rf2', e: 1500 }] });
+    const t = new FakeTrack(1, 0, 200, 20);
+    const events: TrackEvent[] = [];
+    for (let tS = 0; tS <= 120; tS += 0.5) {
+      const p = along(north, tS);
+      const timeMs = Math.round(T0 + tS * 1000);
+      t.set(timeMs, p.e, p.n, p.u, 0, 1000 / 120, 0);
+      const ev = new Map<number, EvidenceItem[]>();
+      if (Number.isInteger(tS)) {
+        ev.set(1, [radarItem(timeMs, p.e, p.n, p.u)]);
+        ev.set(-1, [{ timeMs, sensor: 3, evidence: { rf: { protocol: 'DJI OcuSync 3', frequencyMHz: 2437, emitterId: 'e9' } }, bearing: { azimuthRad: Math.atan2(p.e - 0, p.n - 800), sigmaRad: 0.05 } }]);
+      }
+      events.push(...a.update(timeMs, [t], ev).events);
+    }
+    expect(events.filter((e): e is Extract<TrackEvent, { type: 'dark-drone' }> => e.type === 'dark-drone').map((e) => e.flagged)).toEqual([true]);
   });
 
   it('a link the tracker gave to no track, heard along the drone\'s bearing, is not silence', () => {

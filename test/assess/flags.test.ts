@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_FLAG_CONFIG as CFG, DarkDetector, SplitPair, SpoofCheck, emitterFit, expectedRfPd, type BearingResidual } from '../../src/assess/flags.js';
+import { DEFAULT_FLAG_CONFIG as CFG, DarkDetector, SplitPair, SpoofCheck, emitterFit, expectedRfPd, heardAsExpected, poissonCdf, type BearingResidual } from '../../src/assess/flags.js';
 import { Random } from '../../src/scenario/random.js';
 import { severityOf, threatScore, type ThreatInputs } from '../../src/assess/threat.js';
 import { SENSORS } from './helpers.js';
@@ -72,6 +72,27 @@ describe('RF emitter attribution: are a link\'s bearings centred on the object?'
     expect(emitterFit([...good, ...bearings(20, () => 0, 5, 1)], CFG)).toMatchObject({ fits: true, sensorsAgreeing: 2 });
     expect(emitterFit([...good, ...bearings(20, () => 10 * DEG, 6, 1)], CFG)).toMatchObject({ fits: false, sensorsAgreeing: 1 });
     expect(emitterFit(bearings(1, () => 0, 7), CFG).fits).toBe(false);
+  });
+});
+
+describe('RF emitter attribution: heard as often as it would be from the object', () => {
+  it('Poisson tail', () => {
+    expect(poissonCdf(0, 3)).toBeCloseTo(Math.exp(-3), 12);
+    expect(poissonCdf(2, 3)).toBeCloseTo(Math.exp(-3) * (1 + 3 + 4.5), 12);
+    expect(poissonCdf(5, 0)).toBe(1);
+  });
+
+  it('a second detector with a fair Pd at the object that never heard the link puts it elsewhere', () => {
+    expect(heardAsExpected([{ heard: 28, pd: 0.95 }, { heard: 0, pd: 0.4 }], CFG)).toBe(false);
+    // Its Pd there is small, or it heard it about as often as it should: no contradiction.
+    expect(heardAsExpected([{ heard: 28, pd: 0.95 }, { heard: 0, pd: 0.05 }], CFG)).toBe(true);
+    expect(heardAsExpected([{ heard: 28, pd: 0.95 }, { heard: 9, pd: 0.4 }], CFG)).toBe(true);
+    // The covering detector (Pd ≥ ½) heard it seldom, a detector at the edge of its range often.
+    expect(heardAsExpected([{ heard: 3, pd: 0.95 }, { heard: 14, pd: 0.6 }], CFG)).toBe(false);
+    // On the steep edge of a detector's curve (Pd 0.25 modelled) hearing it more often says little.
+    expect(heardAsExpected([{ heard: 28, pd: 0.95 }, { heard: 14, pd: 0.25 }], CFG)).toBe(true);
+    // No detector covers the object well enough to say anything.
+    expect(heardAsExpected([{ heard: 3, pd: 0.4 }, { heard: 0, pd: 0.3 }], CFG)).toBe(true);
   });
 });
 
