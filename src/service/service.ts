@@ -91,8 +91,10 @@ export class Service {
     try {
       s.app = await buildServer({
         site: opts.site, pipeline: s.pipeline, store, bus: s.bus, now: s.now,
-        // Replay output goes to the stream (marked as replay), never onto the live bus.
-        replay: (hooks) => (s.replay = new Replay(opts.site, store, { now: s.now, setInterval, clearInterval: (h) => clearInterval(h as NodeJS.Timeout) }, hooks.onUpdate, hooks.onState)),
+        // Replay output goes to the stream (marked as replay), never onto the live bus. Its speed
+        // is relative to the wall clock the operator watches, not to the service clock (a demo on
+        // --speed 20 would otherwise replay at 20 × the chosen speed).
+        replay: (hooks) => (s.replay = new Replay(opts.site, store, { now: Date.now, setInterval, clearInterval: (h) => clearInterval(h as NodeJS.Timeout) }, hooks.onUpdate, hooks.onState)),
         logger: s.log, webRoot: opts.webRoot, intake: s.intake, metricsSources: s.metricsSources,
       });
       await s.app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });

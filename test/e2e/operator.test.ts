@@ -183,6 +183,8 @@ describe.skipIf(missing !== null)('operator UI end to end (demo CLI + Chromium)'
     await page.getByTestId('replay-banner').waitFor({ state: 'visible', timeout: 10_000 });
     await page.waitForFunction('window.__centinela.mode() === "replay" && window.__centinela.trackCount() > 0', null, { timeout: 30_000 });
     await page.screenshot({ path: join(ARTIFACTS, '5-replay.png') });
+    // The replay runs at 10× the wall clock (not the demo's 20× service clock): still running here.
+    expect(await page.evaluate('window.__centinela.mode()')).toBe('replay');
     await page.getByTestId('replay-banner-stop').click();
     await page.getByTestId('replay-banner').waitFor({ state: 'hidden', timeout: 10_000 });
   }, 60_000);
