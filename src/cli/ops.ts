@@ -34,11 +34,10 @@ import { performance } from 'node:perf_hooks';
 import { AssessedSector, assessSensorsFrom } from '../assess/pipeline.js';
 import { Assessor, type AssessorConfig } from '../assess/assessor.js';
 import { expectedRfPd } from '../assess/flags.js';
-import { zonesFromGeoJson, type ZoneFeature, type ZoneGeoJson, type ZoneSet } from '../assess/zones.js';
+import { zonesOf } from '../pipeline/site.js';
 import type { AssessSensor, TrackEvent } from '../assess/types.js';
 import { gospa } from '../eval/gospa.js';
 import { SectorFusion } from '../fusion/sector.js';
-import type { LocalFrame } from '../geo/enu.js';
 import { OBJECT_CLASSES, type ObjectClass } from '../model/detection.js';
 import { loadSimScenario, type Scenario } from '../sim/scenario.js';
 import { Simulation } from '../sim/simulator.js';
@@ -53,6 +52,8 @@ export interface OpsOptions {
   /** Overrides of the assessor's configuration (the benchmark uses none: one configuration for all). */
   assessor?: Partial<Omit<AssessorConfig, 'zones' | 'sensors' | 'frame'>>;
   now?: () => number;
+  /** Called once a second for every track tied to a truth object (diagnostics: why was X missed?). */
+  trace?: (timeMs: number, truthId: number, trackId: number, assessment: ReturnType<Assessor['assessment']>) => void;
 }
 
 /** What one run of one scenario and seed measured (raw, before aggregation). */
@@ -87,43 +88,6 @@ const DRONE = new Set<ObjectClass>(['rotary-drone', 'fixed-wing-drone']);
 const MATCH_GATE_M = 100;
 const ALERT_LEAD_MS = 120_000;
 const ALERT_TRUTH_TOLERANCE_MS = 5_000;
-
-/** The scenario's zones as GeoJSON (what a site would load), then into the sector frame. */
-export function zonesGeoJsonOf(s: Scenario): ZoneGeoJson {
-  const features: ZoneFeature[] = [];
-  if (s.border) {
-    const b = s.border;
-    const north = b.north, south = b.south;
-    const leftIsNorth = b.line.left === north;
-    features.push({
-      type: 'Feature',
-      geometry: { type: 'LineString', coordinates: b.line.coordinates.map(([lon, lat]) => [lon, lat]) },
-      properties: {
-        kind: 'border', name: b.name, sides: { left: leftIsNorth ? north : south, right: leftIsNorth ? south : north },
-        protected: b.protectedName, criticality: b.criticality, attribution: b.line.attribution,
-      },
-    });
-  }
-  for (const site of s.sites) {
-    features.push({
-      type: 'Feature', geometry: { type: 'Point', coordinates: [site.lonDeg, site.latDeg] },
-      properties: { kind: 'protected-site', id: site.id, name: site.name, radiusM: site.radiusM, criticality: site.criticality },
-    });
-  }
-  for (const z of s.noFly) {
-    const ring = z.polygon.map((p) => [p.lonDeg, p.latDeg]);
-    ring.push([...ring[0]]);
-    features.push({
-      type: 'Feature', geometry: { type: 'Polygon', coordinates: [ring] },
-      properties: { kind: 'no-fly', id: z.id, name: z.name ?? z.id, criticality: z.criticality, ...(z.ceilingM !== undefined ? { ceilingM: z.ceilingM } : {}) },
-    });
-  }
-  return { type: 'FeatureCollection', features };
-}
-
-export function zonesOf(s: Scenario, frame: LocalFrame): ZoneSet {
-  return zonesFromGeoJson(zonesGeoJsonOf(s), frame);
-}
 
 /** Compact per-track truth labels over time. */
 class Labels {
@@ -268,6 +232,7 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
       if (!l) labels.set(tr.id, (l = new Labels()));
       l.add(timeMs, truth.id);
       const a = assessor.assessment(tr.id);
+      opts.trace?.(timeMs, truth.id, tr.id, a);
       if (!a) continue;
       const row = (confusion[truth.cls] ??= {});
       row[a.classification.cls] = (row[a.classification.cls] ?? 0) + 1;

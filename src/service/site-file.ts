@@ -25,7 +25,7 @@
  *
  * Relative paths (zones, TLS files, Remote ID files) are relative to the site file. The zones
  * file is a GeoJSON FeatureCollection whose features carry `properties.kind` (border,
- * protected-site, no-fly, corridor), the format `zonesGeoJsonOf` (src/cli/ops.ts) writes and
+ * protected-site, no-fly, corridor), the format `zonesGeoJsonOf` (src/pipeline/site.ts) writes and
  * `zonesFromGeoJson` (src/assess/zones.ts) reads.
  *
  * SAPIENT nodes are mapped onto sensors declared here by their node UUID: the sensor gives the

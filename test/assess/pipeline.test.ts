@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { Assessor } from '../../src/assess/assessor.js';
 import { AssessedSector, assessSensorsFrom } from '../../src/assess/pipeline.js';
-import { opsJson, runOpsScenario, summarizeOps, zonesOf } from '../../src/cli/ops.js';
+import { opsJson, runOpsScenario, summarizeOps } from '../../src/cli/ops.js';
+import { zonesOf } from '../../src/pipeline/site.js';
 import { SectorFusion } from '../../src/fusion/sector.js';
 import { LocalFrame } from '../../src/geo/enu.js';
 import type { Detection } from '../../src/model/detection.js';

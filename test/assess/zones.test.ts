@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalFrame } from '../../src/geo/enu.js';
 import { pointSegmentDistance } from '../../src/assess/geometry.js';
 import { ZoneError, areaContains, areaSignedDistance, timeToArea, zonesFromGeoJson } from '../../src/assess/zones.js';
-import { zonesOf } from '../../src/cli/ops.js';
+import { zonesOf } from '../../src/pipeline/site.js';
 import { loadSimScenario } from '../../src/sim/scenario.js';
 import { Simulation } from '../../src/sim/simulator.js';
 import { straightBorder } from './helpers.js';
