@@ -299,9 +299,17 @@ async function startSapientSource(ctx: Ctx, s: SapientSourceConfig): Promise<Ada
       return { accept: false, reasons: [`${notDeclared}, and the ${s.maxUndeclaredNodes} undeclared nodes this source takes (maxUndeclaredNodes) are taken`] };
     }
     const sensorId = `sapient:${key}`;
-    if (ctx.site.sensors.some((c) => c.id === sensorId)) return { accept: false, reasons: [`${notDeclared}, and sensor id ${sensorId} is taken`] };
     const reportIntervalS = registrationReportIntervalS(reg) ?? DEFAULT_SAPIENT_REPORT_INTERVAL_S;
-    undeclared.set(key, { nodeId, sensorId, kind, ...(has(reg, 'name') ? { name: String(reg.name) } : {}), reportIntervalS, added: false, waiting: 0 });
+    const node: UndeclaredNode = { nodeId, sensorId, kind, ...(has(reg, 'name') ? { name: String(reg.name) } : {}), reportIntervalS, added: false, waiting: 0 };
+    const existing = ctx.site.sensors.find((c) => c.id === sensorId);
+    if (existing) {
+      // Its sensor from an earlier run (the service restores the sensors nodes made): the same
+      // node back, unless the sensor is of another kind.
+      if (existing.kind !== kind) return { accept: false, reasons: [`${notDeclared}, and sensor id ${sensorId} is taken by a ${existing.kind} sensor`] };
+      node.added = true;
+      ctx.log.info({ adapter: s.id, node: nodeId, sensor: sensorId }, 'SAPIENT node registered again: its sensor from an earlier run is kept');
+    }
+    undeclared.set(key, node);
     return { accept: true };
   };
 

@@ -14,6 +14,7 @@ import { Pipeline } from '../pipeline/pipeline.js';
 import { Replay } from '../pipeline/replay.js';
 import type { Site } from '../pipeline/site.js';
 import type { SensorConfig } from '../sim/sensor-models.js';
+import { sensorConfigSchema } from '../sim/sensors/index.js';
 import { buildServer, readSettings } from '../server/index.js';
 import { SqliteStore } from '../store/sqlite.js';
 import { DEFAULT_RETENTION, type RetentionSettings, type Store } from '../store/store.js';
@@ -80,6 +81,7 @@ export class Service {
       restoreAlerts: store.alerts().filter((a) => a.state !== 'resolved').reverse(),
       onAccepted: (d) => recorder?.detection(d),
     });
+    this.restoreSensors();
     this.recorder = recorder = new Recorder(store, this.bus, this.pipeline.assessor.alerts.audit);
     this.intake = new Intake(now, (d) => this.pipeline.push(d), (d, reason, detail) => this.logReject(d, reason, detail));
     this.bus.subscribe('detections', (d) => this.intake.accept(d));
@@ -129,7 +131,29 @@ export class Service {
    */
   addSensor(config: SensorConfig): void {
     this.pipeline.addSensor(config);
+    this.store.saveSensor(config, this.now());
     this.log.info({ sensor: config.id, kind: config.kind }, 'sensor added');
+  }
+
+  /**
+   * Sensors added in earlier runs come back before anything is fed: their nodes register again
+   * later (and find their sensor there), and a replay of what they reported needs them now. The
+   * site file wins over a stored sensor of the same id; a stored row that no longer parses is
+   * logged and left out.
+   */
+  private restoreSensors(): void {
+    for (const stored of this.store.savedSensors()) {
+      const parsed = sensorConfigSchema.safeParse(stored);
+      const id = (stored as { id?: unknown }).id;
+      if (!parsed.success) {
+        this.log.error({ sensor: id, issues: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) }, 'stored sensor left out: its configuration no longer parses');
+      } else if (this.pipeline.hasSensor(parsed.data.id)) {
+        this.log.warn({ sensor: parsed.data.id }, 'stored sensor left out: the site declares a sensor with its id');
+      } else {
+        this.pipeline.addSensor(parsed.data);
+        this.log.info({ sensor: parsed.data.id, kind: parsed.data.kind }, 'sensor restored from the store');
+      }
+    }
   }
 
   /** Publishes a detection from a source (the bus's `detections` topic, screened by the intake). */

@@ -49,6 +49,11 @@ const MIGRATIONS: readonly string[] = [
     created_ms INTEGER NOT NULL, expires_ms INTEGER, revoked INTEGER NOT NULL DEFAULT 0
   );
   `,
+  // 2: sensors that joined while the service ran (SAPIENT nodes registering undeclared), so a
+  // restart knows them again and a replay can read back what they reported.
+  `
+  CREATE TABLE sensors (id TEXT PRIMARY KEY, added_ms INTEGER NOT NULL, json TEXT NOT NULL);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

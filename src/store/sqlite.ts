@@ -11,6 +11,7 @@ import type { Alert, AlertChange, AuditEntry, OperatorAction } from '../alerts/t
 import type { TrackEvent } from '../assess/types.js';
 import type { Detection } from '../model/detection.js';
 import type { TrackUpdate, TrackView } from '../pipeline/views.js';
+import type { SensorConfig } from '../sim/sensor-models.js';
 import { migrate } from './schema.js';
 import {
   DEFAULT_RETENTION,
@@ -226,6 +227,14 @@ export class SqliteStore implements Store {
     this.s.setMeta.run(key, value);
   }
 
+  saveSensor(config: SensorConfig, addedMs: number): void {
+    this.s.saveSensor.run(config.id, addedMs, JSON.stringify(config));
+  }
+
+  savedSensors(): SensorConfig[] {
+    return (this.s.savedSensors.all() as string[]).map((json) => JSON.parse(json) as SensorConfig);
+  }
+
   addToken(t: StoredToken): void {
     this.s.addToken.run(t.id, t.hash, t.role, t.label, t.createdMs, t.expiresMs, t.revoked ? 1 : 0);
   }
@@ -352,6 +361,9 @@ const DIRECT = {
   tokenByHash: `SELECT ${TOKEN_COLUMNS} FROM tokens WHERE hash = ?`,
   tokens: `SELECT ${TOKEN_COLUMNS} FROM tokens ORDER BY created_ms, id`,
   revokeToken: 'UPDATE tokens SET revoked = 1 WHERE id = ?',
+  saveSensor: `INSERT INTO sensors (id, added_ms, json) VALUES (?, ?, ?)
+               ON CONFLICT (id) DO UPDATE SET json = excluded.json`,
+  savedSensors: 'SELECT json FROM sensors ORDER BY added_ms, rowid',
 };
 
 type DirectName = keyof typeof DIRECT;
@@ -360,7 +372,7 @@ function prepareDirect(db: Database.Database): Record<DirectName, Statement> {
   const prepared = {} as Record<DirectName, Statement>;
   for (const name of Object.keys(DIRECT) as DirectName[]) prepared[name] = db.prepare(DIRECT[name]);
   // Single-column reads return the value itself, and the detection pages come as arrays.
-  const plucked: DirectName[] = ['lastTrackView', 'eventsByTime', 'eventsByTrack', 'alerts', 'alert', 'alertChanges', 'actions', 'getMeta'];
+  const plucked: DirectName[] = ['lastTrackView', 'eventsByTime', 'eventsByTrack', 'alerts', 'alert', 'alertChanges', 'actions', 'getMeta', 'savedSensors'];
   for (const name of plucked) prepared[name].pluck();
   prepared.detectionsPage.raw();
   return prepared;

@@ -12,6 +12,7 @@ import type { Alert, AlertChange, AuditEntry, OperatorAction } from '../alerts/t
 import type { TrackEvent } from '../assess/types.js';
 import type { Detection } from '../model/detection.js';
 import type { TrackUpdate, TrackView } from '../pipeline/views.js';
+import type { SensorConfig } from '../sim/sensor-models.js';
 
 export type Role = 'viewer' | 'operator' | 'admin';
 
@@ -90,6 +91,10 @@ export interface Store {
   tokenByHash(hash: string): StoredToken | null;
   tokens(): StoredToken[];
   revokeToken(id: string): boolean;
+  /** Keeps a sensor added while the service runs (the latest configuration per id). */
+  saveSensor(config: SensorConfig, addedMs: number): void;
+  /** The sensors saved by saveSensor, in the order they were first added. */
+  savedSensors(): SensorConfig[];
 
   /** Deletes what is older than the retention allows, as of `nowMs`; returns rows deleted per table. */
   prune(nowMs: number, retention?: RetentionSettings): Record<string, number>;

@@ -8,6 +8,8 @@ import type { Alert, AlertChange, AlertChangeKind, AlertState } from '../../src/
 import type { TrackEvent } from '../../src/assess/types.js';
 import { OBJECT_CLASSES, type Detection } from '../../src/model/detection.js';
 import type { TrackView } from '../../src/pipeline/views.js';
+import { sensorConfigSchema } from '../../src/sim/sensors/index.js';
+import { SCHEMA_VERSION } from '../../src/store/schema.js';
 import { SqliteStore } from '../../src/store/sqlite.js';
 
 const HOUR = 3_600_000;
@@ -356,7 +358,7 @@ describe('SqliteStore', () => {
       store.setMeta('site', 'Hidalgo');
       store.setMeta('site', 'Roma');
       expect(store.getMeta('site')).toBe('Roma');
-      expect(store.getMeta('schema_version')).toBe('1');
+      expect(store.getMeta('schema_version')).toBe(String(SCHEMA_VERSION));
       expect(() => store.setMeta('schema_version', '7')).toThrow(/managed by the store/);
       store.close();
     });
@@ -428,7 +430,29 @@ describe('SqliteStore', () => {
       const raw = new Database(newer);
       raw.prepare(`UPDATE meta SET value = '99' WHERE key = 'schema_version'`).run();
       raw.close();
-      expect(() => SqliteStore.open(newer)).toThrow(/schema version 99 is newer than this build supports \(1\)/);
+      expect(() => SqliteStore.open(newer)).toThrow(new RegExp(`schema version 99 is newer than this build supports \\(${SCHEMA_VERSION}\\)`));
+    });
+
+    it('upgrades a version-1 store in place, keeping what it holds, and then keeps run-time sensors', () => {
+      const old = path.join(dir, 'v1.db');
+      let store = SqliteStore.open(old);
+      store.setMeta('kept', 'yes');
+      store.close();
+      // What the first build wrote: schema version 1, no sensors table.
+      const raw = new Database(old);
+      raw.exec(`DROP TABLE sensors; UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
+      raw.close();
+      store = SqliteStore.open(old);
+      expect(store.getMeta('schema_version')).toBe(String(SCHEMA_VERSION));
+      expect(store.getMeta('kept')).toBe('yes');
+      const radar = (id: string, latDeg: number) => sensorConfigSchema.parse({ id, kind: 'radar', position: { latDeg, lonDeg: -98.2, heightAboveEllipsoidM: 20 } });
+      store.saveSensor(radar('sapient:n1', 26.1), 1000);
+      store.saveSensor(radar('sapient:n0', 26.1), 2000);
+      store.saveSensor(radar('sapient:n1', 26.2), 3000); // the same node, moved
+      store.close();
+      store = SqliteStore.open(old);
+      expect(store.savedSensors().map((c) => [c.id, c.position.latDeg])).toEqual([['sapient:n1', 26.2], ['sapient:n0', 26.1]]);
+      store.close();
     });
   });
 });
