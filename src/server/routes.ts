@@ -260,6 +260,20 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
   });
 
   route(app, {
+    method: 'GET', url: '/api/activity', access: 'viewer', tags: ['tracks'], query: S.activityQuery,
+    summary: 'Where and when drones flew: track-seconds per grid cell and per UTC hour of day, from the stored history (the heatmap)',
+    response: { 200: S.activitySchema },
+    handler: ({ query }) => {
+      const toMs = query.to ?? timeNow(), fromMs = query.from ?? toMs - 24 * 3600_000;
+      if (fromMs > toMs) throw badRequest(`from (${fromMs}) is after to (${toMs})`);
+      const minPDrone = query.minPDrone ?? 0.5;
+      // The same angle both ways: cellM tall, cellM · cos(latitude) wide (0.9 · cellM on the Rio Grande).
+      const cellDeg = (query.cellM ?? 250) / 111_320;
+      return { fromMs, toMs, minPDrone, ...store.activity({ fromMs, toMs, minPDrone, cellDeg }) };
+    },
+  });
+
+  route(app, {
     method: 'GET', url: '/api/audit', access: 'viewer', tags: ['alerts'], query: S.windowQuery,
     summary: 'The audit trail: who did what, when',
     response: { 200: z.object({ entries: z.array(S.auditEntrySchema) }) },

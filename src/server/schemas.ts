@@ -32,6 +32,19 @@ export const exportQuery = z.object({
   /** Trail length behind each track [s] (default 600; 0: no trails). */
   trailS: z.coerce.number().min(0).max(86_400).optional(),
 });
+export const activityQuery = z.object({
+  /** Window [ms since the epoch]; default the 24 h up to now. */
+  from: msQuery.optional(), to: msQuery.optional(),
+  /** Count only what was at least this likely a drone (default 0.5; 0: every track). */
+  minPDrone: z.coerce.number().min(0).max(1).optional(),
+  /** Grid cell size [m] (default 250). */
+  cellM: z.coerce.number().min(10).max(10_000).optional(),
+});
+export const activitySchema = z.object({
+  fromMs: z.number(), toMs: z.number(), minPDrone: z.number(), cellDeg: z.number(), tracks: z.number().int(),
+  cells: z.array(z.object({ latDeg: z.number(), lonDeg: z.number(), trackSeconds: z.number(), tracks: z.number().int() })),
+  hoursUtc: z.array(z.number()).length(24),
+});
 export const streamQuery = z.object({
   token: z.string().max(512).optional(),
   /** A StreamFilter as JSON. */

@@ -17,6 +17,8 @@ import {
   DEFAULT_RETENTION,
   type RetentionSettings,
   type Role,
+  type Activity,
+  type ActivityQuery,
   type Store,
   type StoredToken,
   type TimeWindow,
@@ -227,6 +229,18 @@ export class SqliteStore implements Store {
     this.s.setMeta.run(key, value);
   }
 
+  activity(q: ActivityQuery): Activity {
+    const args = { fromMs: q.fromMs, toMs: q.toMs, minPDrone: q.minPDrone, cell: q.cellDeg };
+    // One history sample per track per historyIntervalMs: samples × interval = track-seconds.
+    const perSample = this.historyIntervalMs / 1000;
+    const cells = (this.s.activityCells.all(args) as { y: number; x: number; samples: number; tracks: number }[]).map((c) => ({
+      latDeg: (c.y + 0.5) * q.cellDeg - 90, lonDeg: (c.x + 0.5) * q.cellDeg - 180, trackSeconds: c.samples * perSample, tracks: c.tracks,
+    }));
+    const hoursUtc = new Array<number>(24).fill(0);
+    for (const h of this.s.activityHours.all(args) as { hour: number; samples: number }[]) hoursUtc[h.hour] = h.samples * perSample;
+    return { cellDeg: q.cellDeg, cells, hoursUtc, tracks: Number(this.s.activityTracks.get(args)) };
+  }
+
   saveSensor(config: SensorConfig, addedMs: number): void {
     this.s.saveSensor.run(config.id, addedMs, JSON.stringify(config));
   }
@@ -344,6 +358,14 @@ const DIRECT = {
   trackHistory: `SELECT time_ms AS timeMs, lat AS latDeg, lon AS lonDeg, altitude AS altitudeM, speed AS speedMps,
                    course AS courseDeg, cls, p_drone AS pDrone, threat
                  FROM track_history WHERE track_id = @trackId AND ${WINDOW} ORDER BY time_ms, id LIMIT @limit`,
+  // Cells index from the south-west corner of the world (lat + 90, lon + 180 ≥ 0: CAST floors).
+  activityCells: `SELECT CAST((lat + 90) / @cell AS INTEGER) AS y, CAST((lon + 180) / @cell AS INTEGER) AS x,
+                    count(*) AS samples, count(DISTINCT track_id) AS tracks
+                  FROM track_history WHERE ${WINDOW} AND p_drone >= @minPDrone AND lat IS NOT NULL AND lon IS NOT NULL
+                  GROUP BY y, x`,
+  activityHours: `SELECT CAST(time_ms / 3600000 AS INTEGER) % 24 AS hour, count(*) AS samples, count(DISTINCT track_id) AS tracks
+                  FROM track_history WHERE ${WINDOW} AND p_drone >= @minPDrone GROUP BY hour`,
+  activityTracks: `SELECT count(DISTINCT track_id) FROM track_history WHERE ${WINDOW} AND p_drone >= @minPDrone`,
   lastTrackView: 'SELECT json FROM track_last WHERE track_id = ?',
   eventsByTime: `SELECT json FROM events WHERE ${WINDOW} AND (@type IS NULL OR type = @type)
                  ORDER BY time_ms, id LIMIT @limit`,
@@ -372,7 +394,7 @@ function prepareDirect(db: Database.Database): Record<DirectName, Statement> {
   const prepared = {} as Record<DirectName, Statement>;
   for (const name of Object.keys(DIRECT) as DirectName[]) prepared[name] = db.prepare(DIRECT[name]);
   // Single-column reads return the value itself, and the detection pages come as arrays.
-  const plucked: DirectName[] = ['lastTrackView', 'eventsByTime', 'eventsByTrack', 'alerts', 'alert', 'alertChanges', 'actions', 'getMeta', 'savedSensors'];
+  const plucked: DirectName[] = ['lastTrackView', 'eventsByTime', 'eventsByTrack', 'alerts', 'alert', 'alertChanges', 'actions', 'getMeta', 'savedSensors', 'activityTracks'];
   for (const name of plucked) prepared[name].pluck();
   prepared.detectionsPage.raw();
   return prepared;

@@ -29,6 +29,28 @@ export interface TrackHistoryPoint {
   threat: number;
 }
 
+/**
+ * Where and when tracks flew, from the stored track history: track-seconds per grid cell (the
+ * cell's centre) and per UTC hour of day, over the tracks at or above a P(drone).
+ */
+export interface Activity {
+  cellDeg: number;
+  cells: { latDeg: number; lonDeg: number; trackSeconds: number; tracks: number }[];
+  /** Track-seconds per UTC hour of day, 0 … 23. */
+  hoursUtc: number[];
+  /** Distinct tracks in the window. */
+  tracks: number;
+}
+
+export interface ActivityQuery {
+  fromMs: number;
+  toMs: number;
+  /** Only samples whose P(drone) was at least this (0: every track). */
+  minPDrone: number;
+  /** Grid cell size [degrees of latitude and longitude]. */
+  cellDeg: number;
+}
+
 export interface TimeWindow {
   fromMs?: number;
   toMs?: number;
@@ -75,6 +97,8 @@ export interface Store {
   /** First and last detection times, or null when empty. */
   detectionSpan(): { firstMs: number; lastMs: number } | null;
   trackHistory(trackId: number, window?: TimeWindow): TrackHistoryPoint[];
+  /** Where and when tracks flew in a window (the heatmap). */
+  activity(q: ActivityQuery): Activity;
   /** The last stored view of a track (also of tracks that ended). */
   lastTrackView(trackId: number): TrackView | null;
   events(filter: TimeWindow & { trackId?: number; type?: string }): TrackEvent[];

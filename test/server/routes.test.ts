@@ -152,6 +152,34 @@ describe('reads', () => {
     expect(r.body.timeMs).toBe(f.pipeline.counters.lastUpdateMs);
   });
 
+  it('GET /api/activity: where and when drones flew, from the stored history, by cell and UTC hour', async () => {
+    f.record();
+    const r = await get('/api/activity?cellM=500');
+    expect(r.status).toBe(200);
+    const now = f.pipeline.counters.lastUpdateMs!;
+    expect(r.body).toMatchObject({ toMs: now, fromMs: now - 86_400_000, minPDrone: 0.5 });
+    expect(r.body.cells.length).toBeGreaterThan(0);
+    expect(r.body.tracks).toBeGreaterThan(0);
+    // The same track-seconds by place and by hour; border-night runs from 04:00 UTC.
+    const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(total(r.body.cells.map((c: any) => c.trackSeconds))).toBe(total(r.body.hoursUtc));
+    expect(r.body.hoursUtc[4]).toBe(total(r.body.hoursUtc));
+    // Each stored sample of a likely drone lies in a returned cell (cells are 500 m of latitude tall).
+    const half = r.body.cellDeg / 2;
+    for (const t of f.pipeline.tracks().filter((x) => x.classification.pDrone >= 0.5)) {
+      for (const p of f.store.trackHistory(t.trackId).filter((h) => h.pDrone >= 0.5)) {
+        expect(r.body.cells.some((c: any) => Math.abs(c.latDeg - p.latDeg) <= half + 1e-9 && Math.abs(c.lonDeg - p.lonDeg) <= half + 1e-9)).toBe(true);
+      }
+    }
+    // Everything that flew counts more than the drones alone; an empty window has nothing.
+    const all = await get('/api/activity?cellM=500&minPDrone=0');
+    expect(total(all.body.hoursUtc)).toBeGreaterThan(total(r.body.hoursUtc));
+    const before = await get(`/api/activity?to=${f.startMs - 1}`);
+    expect(before.body).toMatchObject({ cells: [], tracks: 0 });
+    expect((await get(`/api/activity?from=${f.timeMs()}&to=${f.startMs}`)).status).toBe(400);
+    expect((await get('/api/activity?cellM=1')).status).toBe(400);
+  });
+
   it('GET /api/export/tracks.geojson: a Point per track (no arrays in properties) and LineString trails', async () => {
     const r = await get('/api/export/tracks.geojson');
     expect(r.status).toBe(200);
@@ -298,7 +326,7 @@ describe('documentation and metrics', () => {
     const paths = Object.keys(r.body.paths);
     for (const p of [
       '/health', '/metrics', '/api/session', '/api/tracks', '/api/tracks/{id}', '/api/tracks/{id}/history', '/api/tracks/{id}/events',
-      '/api/alerts', '/api/alerts/{id}', '/api/events', '/api/zones', '/api/sensors', '/api/sector', '/api/export/tracks.geojson',
+      '/api/alerts', '/api/alerts/{id}', '/api/events', '/api/zones', '/api/sensors', '/api/sector', '/api/export/tracks.geojson', '/api/activity',
       '/api/audit', '/api/alerts/{id}/acknowledge', '/api/alerts/{id}/resolve', '/api/tracks/{id}/friendly', '/api/replay',
       '/api/replay/control', '/api/tokens', '/api/tokens/{id}', '/api/settings', '/api/stream',
     ]) expect(paths).toContain(p);
