@@ -264,7 +264,7 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
     summary: 'Where and when drones flew: track-seconds per grid cell and per UTC hour of day, from the stored history (the heatmap)',
     response: { 200: S.activitySchema },
     handler: ({ query }) => {
-      const toMs = query.to ?? timeNow(), fromMs = query.from ?? toMs - 24 * 3600_000;
+      const toMs = query.to ?? timeNow(), fromMs = query.from ?? toMs - (query.hours ?? 24) * 3600_000;
       if (fromMs > toMs) throw badRequest(`from (${fromMs}) is after to (${toMs})`);
       const minPDrone = query.minPDrone ?? 0.5;
       // The same angle both ways: cellM tall, cellM · cos(latitude) wide (0.9 · cellM on the Rio Grande).

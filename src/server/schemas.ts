@@ -33,8 +33,10 @@ export const exportQuery = z.object({
   trailS: z.coerce.number().min(0).max(86_400).optional(),
 });
 export const activityQuery = z.object({
-  /** Window [ms since the epoch]; default the 24 h up to now. */
+  /** Window [ms since the epoch]: `to` defaults to now, `from` to `hours` before `to`. */
   from: msQuery.optional(), to: msQuery.optional(),
+  /** Window length [h] when `from` is not given (default 24). */
+  hours: z.coerce.number().min(0.01).max(24 * 366).optional(),
   /** Count only what was at least this likely a drone (default 0.5; 0: every track). */
   minPDrone: z.coerce.number().min(0).max(1).optional(),
   /** Grid cell size [m] (default 250). */

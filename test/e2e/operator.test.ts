@@ -174,6 +174,17 @@ describe.skipIf(missing !== null)('operator UI end to end (demo CLI + Chromium)'
     await page.screenshot({ path: join(ARTIFACTS, '4-track-panel.png') });
   }, 60_000);
 
+  it('shows where drones flew as a heatmap, with the hours they fly', async () => {
+    await page.keyboard.press('Escape');
+    await page.getByTestId('btn-layers').click();
+    await page.getByTestId('layer-activity').check();
+    await page.waitForFunction('window.__centinela.activityCells() > 0', null, { timeout: 15_000 });
+    expect(await page.getByTestId('activity-summary').textContent()).toMatch(/^[1-9]\d* drone tracks, \d+ (s|min|h \d+ min) of flight over [1-9]\d* cells$/);
+    expect(await page.getByTestId('activity-hours').locator('.bar').count()).toBe(24);
+    await page.screenshot({ path: join(ARTIFACTS, '5-activity.png') });
+    await page.keyboard.press('Escape');
+  }, 60_000);
+
   it('replays the stored night through the pipeline', async () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('btn-replay').click();
@@ -182,7 +193,7 @@ describe.skipIf(missing !== null)('operator UI end to end (demo CLI + Chromium)'
     await page.getByTestId('replay-play').click();
     await page.getByTestId('replay-banner').waitFor({ state: 'visible', timeout: 10_000 });
     await page.waitForFunction('window.__centinela.mode() === "replay" && window.__centinela.trackCount() > 0', null, { timeout: 30_000 });
-    await page.screenshot({ path: join(ARTIFACTS, '5-replay.png') });
+    await page.screenshot({ path: join(ARTIFACTS, '6-replay.png') });
     // The replay runs at 10× the wall clock (not the demo's 20× service clock): still running here.
     expect(await page.evaluate('window.__centinela.mode()')).toBe('replay');
     await page.getByTestId('replay-banner-stop').click();

@@ -178,6 +178,9 @@ describe('reads', () => {
     expect(before.body).toMatchObject({ cells: [], tracks: 0 });
     expect((await get(`/api/activity?from=${f.timeMs()}&to=${f.startMs}`)).status).toBe(400);
     expect((await get('/api/activity?cellM=1')).status).toBe(400);
+    const hour = await get('/api/activity?hours=0.05');
+    expect(hour.body.fromMs).toBe(now - 180_000);
+    expect(total(hour.body.hoursUtc)).toBeLessThan(total(r.body.hoursUtc));
   });
 
   it('GET /api/export/tracks.geojson: a Point per track (no arrays in properties) and LineString trails', async () => {

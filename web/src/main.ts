@@ -16,6 +16,7 @@ import type { Basemap } from '../../scripts/basemap.mjs';
 import { acknowledge, initAlerts, moveAlertSelection, resolve, scheduleAlerts } from './ui/alerts.js';
 import { filterFromUrl, initFilters, renderFilters } from './ui/filters.js';
 import { renderHelp, renderLayers, renderSettings, showMapFallback } from './ui/panels.js';
+import { activityCells, syncActivity } from './ui/activity.js';
 import { applyReplayState, backToLive, openReplayPanel, tickReplay } from './ui/replay.js';
 import { closeTrack, initTrackPanel, openTrack, trackPanelOpen } from './ui/trackPanel.js';
 
@@ -163,8 +164,10 @@ async function startApp(session: Session): Promise<void> {
   applySymbolScale();
   renderLayers((g, on) => {
     mapView?.setLayerVisible(g, on);
+    if (g === 'activity') syncActivity(mapView);
     forceRedraw();
   });
+  syncActivity(mapView);
   app.changed.selection.on(() => mapView?.setSelected(app.selectedTrack));
   app.changed.mode.on(() => {
     forceRedraw();
@@ -529,6 +532,8 @@ window.__centinela = {
   /** The MapLibre map (for tests and diagnostics). */
   map: () => mapView?.map ?? null,
   selectTrack: (id: number) => openTrack(id),
+  /** Cells in the activity heatmap (0 while its layer is off or loading). */
+  activityCells,
   backToLive,
 };
 

@@ -5,8 +5,10 @@ export interface Prefs {
   time: 'utc' | 'local';
   /** Operator's own MapLibre style URL; empty = server setting, then the built-in offline map. */
   basemapStyleUrl: string;
-  layers: { zones: boolean; coverage: boolean; trails: boolean; labels: boolean; leaders: boolean };
+  layers: { zones: boolean; coverage: boolean; trails: boolean; labels: boolean; leaders: boolean; activity: boolean };
   trailPoints: number;
+  /** The activity heatmap's window [h]. */
+  activityHours: number;
 }
 
 const KEY = 'centinela.prefs';
@@ -15,8 +17,9 @@ const DEFAULTS: Prefs = {
   units: 'metric',
   time: 'utc',
   basemapStyleUrl: '',
-  layers: { zones: true, coverage: true, trails: true, labels: true, leaders: true },
+  layers: { zones: true, coverage: true, trails: true, labels: true, leaders: true, activity: false },
   trailPoints: 30,
+  activityHours: 24,
 };
 
 function load(): Prefs {

@@ -8,7 +8,7 @@ import type { Polygon, FeatureCollection } from 'geojson';
 export type { TrackView, TrackMove, Affiliation } from '../../src/pipeline/views.js';
 export type { Alert, AlertChange, AlertState, Severity } from '../../src/alerts/types.js';
 export type { TrackEvent, Disposition, ObjectClass } from '../../src/assess/types.js';
-export type { TrackHistoryPoint } from '../../src/store/store.js';
+export type { TrackHistoryPoint, Activity } from '../../src/store/store.js';
 
 import type { TrackMove, TrackView } from '../../src/pipeline/views.js';
 import type { Alert, AlertChange } from '../../src/alerts/types.js';

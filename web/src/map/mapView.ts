@@ -135,6 +135,8 @@ export class MapView {
   private basemap: Basemap | null = null;
   private zones: FeatureCollection | null = null;
   private sensors: SensorInfo[] = [];
+  /** The activity heatmap's points (setActivity). */
+  private activity: FeatureCollection = EMPTY;
   private labels: { marker: Marker; label: BasemapLabel; shown: boolean }[] = [];
   private zoneMarkers: { marker: Marker; minZoom: number; shown: boolean }[] = [];
   private selected: number | null = null;
@@ -305,6 +307,22 @@ export class MapView {
     this.refreshOverlay();
   }
 
+  /**
+   * The activity heatmap's cells (GET /api/activity): a point per cell weighted by its
+   * track-seconds on a log scale against the busiest cell, so one hovering drone does not hide
+   * every route.
+   */
+  setActivity(cells: { latDeg: number; lonDeg: number; trackSeconds: number }[]): void {
+    let max = 1;
+    for (const c of cells) max = Math.max(max, c.trackSeconds);
+    const norm = Math.log1p(max);
+    this.activity = {
+      type: 'FeatureCollection',
+      features: cells.map((c) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [c.lonDeg, c.latDeg] }, properties: { w: Math.log1p(c.trackSeconds) / norm } })),
+    };
+    if (this.styleReady) (this.map?.getSource('activity') as GeoJSONSource | undefined)?.setData(this.activity);
+  }
+
   setLayerVisible(group: LayerGroup, visible: boolean): void {
     prefs.layers[group] = visible;
     this.applyVisibility();
@@ -316,6 +334,7 @@ export class MapView {
     const groups: Record<LayerGroup, string[]> = {
       zones: ['zone-side-us', 'zone-side-mx', 'zone-side-other', 'zone-nofly-fill', 'zone-nofly-line', 'zone-site-fill', 'zone-site-line', 'zone-other-fill', 'zone-other-line', 'zone-corridor', 'zone-border-river', 'zone-border-line'],
       coverage: ['cov-line', 'cov-sensors'],
+      activity: ['activity-heat'],
       trails: [], // drawn by the track overlay
       leaders: [],
       labels: [],
@@ -432,6 +451,22 @@ export class MapView {
         'cov-line',
       );
     }
+    // Where drones flew (the activity heatmap): over the sides' tint, under everything else.
+    map.addSource('activity', { type: 'geojson', data: this.activity });
+    map.addLayer(
+      {
+        id: 'activity-heat', type: 'heatmap', source: 'activity',
+        paint: {
+          'heatmap-weight': ['get', 'w'],
+          // Cells are a few hundred metres: the blur should cover about one at every zoom.
+          'heatmap-radius': ['interpolate', ['exponential', 2], ['zoom'], 8, 4, 12, 30, 15, 160],
+          'heatmap-intensity': ['interpolate', ['linear'], ['zoom'], 8, 0.8, 14, 1.6],
+          'heatmap-opacity': 0.75,
+          'heatmap-color': ['interpolate', ['linear'], ['heatmap-density'], 0, 'rgba(0,0,0,0)', 0.15, '#3b1f6e', 0.4, '#8e2a8c', 0.65, '#e0523a', 0.9, '#fbb13c', 1, '#fff3b0'],
+        },
+      },
+      'cov-line',
+    );
     const crit = ['match', ['get', 'criticality'], 'critical', '#ff5252', 'high', '#ffab40', '#ffd740'] as unknown as string;
     map.addLayer({ id: 'zone-nofly-fill', type: 'fill', source: 'ovl', filter: ['==', ['get', 'zk'], 'no-fly'], paint: { 'fill-pattern': 'hatch-nofly' } });
     map.addLayer({ id: 'zone-nofly-line', type: 'line', source: 'ovl', filter: ['==', ['get', 'zk'], 'no-fly'], paint: { 'line-color': '#ff5252', 'line-width': 1.5 } });

@@ -4,6 +4,7 @@ import { $, h, toast } from '../dom.js';
 import { AFFILIATION_COLOUR, CLASS_LABEL, altitude, speed } from '../format.js';
 import { MAX_LINED, type LayerGroup } from '../map/mapView.js';
 import { prefs, savePrefs } from '../prefs.js';
+import { activityPanel } from './activity.js';
 import { app, visibleTracks } from '../state.js';
 import type { Settings } from '../types.js';
 
@@ -14,6 +15,7 @@ export function renderLayers(setVisible: (g: LayerGroup, on: boolean) => void): 
     ['trails', 'Track trails'],
     ['leaders', 'Course leaders (30 s ahead)'],
     ['labels', 'Place names'],
+    ['activity', 'Drone activity heatmap'],
   ];
   $('#popover-layers').replaceChildren(
     h('h3', null, 'Layers'),
@@ -34,6 +36,7 @@ export function renderLayers(setVisible: (g: LayerGroup, on: boolean) => void): 
       ),
     ),
     h('p', { class: 'muted small' }, `With more than ${MAX_LINED} tracks on screen, trails and leaders are drawn for the ${MAX_LINED} most threatening (and the selected one).`),
+    activityPanel(),
   );
 }
 
