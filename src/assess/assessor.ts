@@ -970,8 +970,7 @@ export class Assessor {
       b.behaviour.launch.inherit(o.launch ?? prev.behaviour.launch.last, prev.behaviour.launch);
       const own = { ...b.features };
       copyFeatures(prev.features, b.features);
-      b.features.speedMps = own.speedMps;
-      b.features.speedSigma = own.speedSigma;
+      for (const k of ['speedMps', 'speedSigma', 'sW', 'sWS', 'sWV'] as const) b.features[k] = own[k];
       b.features.longestHoverS = Math.max(own.longestHoverS, prev.features.longestHoverS);
     }
     o.launch ??= from.launch;

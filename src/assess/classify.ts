@@ -156,7 +156,7 @@ export interface KinematicFeatures {
   /** Seconds observed moving (> 3 m/s) and in total. */
   movingS: number;
   observedS: number;
-  /** Running mean horizontal speed [m/s] and the noise of that estimate. */
+  /** Information-weighted running mean horizontal speed [m/s] and the typical σ behind it. */
   speedMps: number;
   speedSigma: number;
   /** Information-weighted running mean height [m] and its σ. */
@@ -170,6 +170,10 @@ export interface KinematicFeatures {
   hW: number;
   hWH: number;
   hWV: number;
+  /** The same for the speed. */
+  sW: number;
+  sWS: number;
+  sWV: number;
 }
 
 /** A copy of another track's features (a continuing track starts from its predecessor's). */
@@ -178,7 +182,7 @@ export function copyFeatures(from: KinematicFeatures, to: KinematicFeatures): vo
 }
 
 export function emptyFeatures(): KinematicFeatures {
-  return { movingS: 0, observedS: 0, speedMps: 0, speedSigma: 10, heightM: 0, heightSigma: 1e3, longestHoverS: 0, abruptTurns: 0, hW: 0, hWH: 0, hWV: 0 };
+  return { movingS: 0, observedS: 0, speedMps: 0, speedSigma: 10, heightM: 0, heightSigma: 1e3, longestHoverS: 0, abruptTurns: 0, hW: 0, hWH: 0, hWV: 0, sW: 0, sWS: 0, sWV: 0 };
 }
 
 /** Evidence a track has accumulated for classification. */
@@ -425,17 +429,22 @@ export function updateFeatures(
   f.observedS += dtS;
   const moving = speedMps > 3;
   if (moving) f.movingS += dtS;
-  // Running means with a 30 s time constant, initialised by the first sample.
-  const a = f.observedS <= dtS ? 1 : 1 - Math.exp(-dtS / 30);
-  f.speedMps += a * (speedMps - f.speedMps);
-  f.speedSigma = Math.max(0.5, Math.sqrt(Math.max(speedVar, 0)));
-  // Height: information-weighted, so precise fixes (radar close in, Remote ID) dominate. Its σ
-  // is the typical σ of the filtered heights, not shrunk by their number: they are correlated.
-  const decay = 1 - a;
-  const w = 1 / Math.max(heightVar, 1);
-  f.hW = f.hW * decay + w;
-  f.hWH = f.hWH * decay + w * heightM;
-  f.hWV = f.hWV * decay + w * Math.max(heightVar, 1);
+  // Running means with a 30 s time constant, information-weighted, so precise samples dominate:
+  // a new track's velocity starts at zero with a σ of metres per second — unknown, not still —
+  // and an equal-weight mean carried that zero for half a minute (a drone whose track restarted
+  // read as a slow drifting false track). The σ is the typical σ of the samples, not shrunk by
+  // their number: consecutive filtered states are correlated.
+  const decay = f.observedS <= dtS ? 0 : Math.exp(-dtS / 30);
+  const sv = Math.max(speedVar, 0.25);
+  f.sW = f.sW * decay + 1 / sv;
+  f.sWS = f.sWS * decay + speedMps / sv;
+  f.sWV = f.sWV * decay + 1;
+  f.speedMps = f.sWS / f.sW;
+  f.speedSigma = Math.max(0.5, Math.sqrt(f.sWV / f.sW));
+  const hv = Math.max(heightVar, 1);
+  f.hW = f.hW * decay + 1 / hv;
+  f.hWH = f.hWH * decay + heightM / hv;
+  f.hWV = f.hWV * decay + 1;
   f.heightM = f.hWH / f.hW;
   f.heightSigma = Math.sqrt(f.hWV / f.hW);
   if (hoverS > f.longestHoverS && heightM > 5) f.longestHoverS = hoverS;

@@ -129,6 +129,16 @@ describe('classification', () => {
     expect(f.longestHoverS).toBe(12);
   });
 
+  it("a new track's unknown velocity does not drag its speed down: samples weigh by their precision", () => {
+    const f = emptyFeatures();
+    const refr = { untilMs: 0 };
+    // A restarted track: its filter starts at zero velocity with σ 10 m/s and settles on 12 m/s.
+    for (let k = 0; k < 10; k++) updateFeatures(f, 1, (12 * k) / 10, (10 - k) ** 2 + 0.25, 50, 25, 0, NaN, refr, k * 1000);
+    for (let k = 10; k < 15; k++) updateFeatures(f, 1, 12, 0.25, 50, 25, 0, NaN, refr, k * 1000);
+    expect(f.speedMps).toBeGreaterThan(11);
+    expect(f.speedSigma).toBeLessThan(1);
+  });
+
   it('softmax is stable for large inputs', () => {
     const p = softmax([1000, 1000, -1000]);
     expect(p[0]).toBeCloseTo(0.5, 12);
