@@ -27,8 +27,13 @@ const LAP = 'demo.lap';
 
 /** dist/web beside this file's package (the built UI). */
 export function webRoot(): string | undefined {
-  const dir = resolve(dirname(fileURLToPath(import.meta.url)), '../../web');
-  return existsSync(join(dir, 'index.html')) ? dir : undefined;
+  // Built by Vite into dist/web: beside dist/src when running the build, under dist/ when
+  // running the sources (tests). The sources' own web/ holds an index.html too, unbuilt.
+  const here = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [resolve(here, '../../web'), resolve(here, '../../dist/web')]) {
+    if (existsSync(join(dir, 'index.html')) && existsSync(join(dir, 'assets'))) return dir;
+  }
+  return undefined;
 }
 
 export async function demo(opts: DemoOptions): Promise<Service> {

@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger, FastifyServerOptions } from 'fastify';
 import type { Registry } from 'prom-client';
 import type { Bus } from '../bus/bus.js';
+import type { BlueForcePosition } from '../ingest/cot/blue-force.js';
 import type { Pipeline, TrackUpdateExtras } from '../pipeline/pipeline.js';
 import type { Replay, ReplayState } from '../pipeline/replay.js';
 import type { Site } from '../pipeline/site.js';
@@ -47,6 +48,11 @@ export interface ServerContext extends CoreContext {
    * scrape, so sources pushed onto it after the server was built appear too.
    */
   metricsSources?: MetricsSource[];
+  /**
+   * Blue-force providers (CoT sources: friendly units a TAK server relays), read at each
+   * GET /api/blueforce; like metricsSources, providers pushed later appear too.
+   */
+  blueForce?: (() => readonly BlueForcePosition[])[];
   /** The live intake's per-sensor counters (received, accepted, rejected by reason) for /metrics. */
   intake?: IntakeCounters;
   /** Failed-authentication limit per client address (default 10 in 60 s). */

@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { Alert, OperatorAction } from '../alerts/types.js';
+import type { BlueForcePosition } from '../ingest/cot/blue-force.js';
 import type { Replay } from '../pipeline/replay.js';
 import type { TrackView } from '../pipeline/views.js';
 import type { StoredToken } from '../store/store.js';
@@ -85,6 +86,7 @@ export interface RouteDeps extends CoreContext {
   stream: Stream;
   metrics: ServerMetrics;
   startedMs: number;
+  blueForce: readonly (() => readonly BlueForcePosition[])[];
 }
 
 const principalOf = (req: FastifyRequest): Principal => {
@@ -256,6 +258,23 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
       const trailMs = (query.trailS ?? 600) * 1000;
       const fc = tracksGeoJson(pipeline.tracks(), (t) => (trailMs > 0 ? store.trackHistory(t.trackId, { fromMs: t.timeMs - trailMs, toMs: t.timeMs }) : []));
       return reply.type('application/geo+json').send(JSON.stringify(fc));
+    },
+  });
+
+  route(app, {
+    method: 'GET', url: '/api/blueforce', access: 'viewer', tags: ['site'],
+    summary: 'Friendly units from the CoT sources (TAK), the latest report per uid, not yet stale',
+    response: { 200: z.object({ timeMs: z.number(), positions: z.array(S.blueForceSchema) }) },
+    handler: () => {
+      const nowMs = d.now();
+      const byUid = new Map<string, BlueForcePosition>();
+      for (const read of d.blueForce) {
+        for (const p of read()) {
+          const old = byUid.get(p.uid);
+          if (p.staleMs > nowMs && (!old || old.timeMs < p.timeMs)) byUid.set(p.uid, p);
+        }
+      }
+      return { timeMs: nowMs, positions: [...byUid.values()].sort((a, b) => (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0)) };
     },
   });
 

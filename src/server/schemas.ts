@@ -47,6 +47,12 @@ export const activitySchema = z.object({
   cells: z.array(z.object({ latDeg: z.number(), lonDeg: z.number(), trackSeconds: z.number(), tracks: z.number().int() })),
   hoursUtc: z.array(z.number()).length(24),
 });
+export const blueForceSchema = z.object({
+  uid: z.string(), callsign: z.string().nullable(), type: z.string(), how: z.string(),
+  latDeg: z.number(), lonDeg: z.number(), heightAboveEllipsoidM: z.number().nullable(), ceM: z.number().nullable(), leM: z.number().nullable(),
+  timeMs: z.number(), startMs: z.number(), staleMs: z.number(),
+  group: z.object({ name: z.string(), role: z.string() }).nullable(), courseDeg: z.number().nullable(), speedMps: z.number().nullable(),
+});
 export const streamQuery = z.object({
   token: z.string().max(512).optional(),
   /** A StreamFilter as JSON. */

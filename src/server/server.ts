@@ -138,7 +138,7 @@ export async function buildServer(ctx: ServerContext): Promise<FastifyInstance> 
 
   registerRoutes(app, {
     site: ctx.site, pipeline: ctx.pipeline, store: ctx.store, bus: ctx.bus, now: ctx.now,
-    replay, stream, metrics, startedMs,
+    replay, stream, metrics, startedMs, blueForce: ctx.blueForce ?? [],
   });
   registerStreamRoute(app, stream);
 

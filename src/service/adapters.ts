@@ -63,6 +63,8 @@ export interface AdapterHost {
    * id. Without it, SAPIENT nodes not declared in the site file are refused.
    */
   addSensor?(config: SensorConfig): void;
+  /** Takes the blue-force positions the CoT sources hold (the service shows them at /api/blueforce). */
+  addBlueForceSource?(read: () => BlueForcePosition[]): void;
 }
 
 export interface AdapterLogger {
@@ -124,6 +126,7 @@ export async function startAdapters(host: AdapterHost, config: Pick<SiteFile, 's
       await Promise.allSettled(sources.map((a) => a.stop()));
     },
   };
+  if (config.sources.some((s) => s.kind === 'cot-multicast' || s.kind === 'cot-tcp')) host.addBlueForceSource?.(() => handle.blueForce(host.now()));
   try {
     for (const s of config.sources) {
       const a = await startSource(ctx, s, blue);

@@ -9,6 +9,7 @@
 import type { FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import { MemoryBus } from '../bus/bus.js';
+import type { BlueForcePosition } from '../ingest/cot/blue-force.js';
 import type { Detection } from '../model/detection.js';
 import { Pipeline } from '../pipeline/pipeline.js';
 import { Replay } from '../pipeline/replay.js';
@@ -97,7 +98,7 @@ export class Service {
         // is relative to the wall clock the operator watches, not to the service clock (a demo on
         // --speed 20 would otherwise replay at 20 × the chosen speed).
         replay: (hooks) => (s.replay = new Replay(opts.site, store, { now: Date.now, setInterval, clearInterval: (h) => clearInterval(h as NodeJS.Timeout) }, hooks.onUpdate, hooks.onState)),
-        logger: s.log, webRoot: opts.webRoot, intake: s.intake, metricsSources: s.metricsSources,
+        logger: s.log, webRoot: opts.webRoot, intake: s.intake, metricsSources: s.metricsSources, blueForce: s.blueForceSources,
       });
       await s.app.listen({ host: opts.host ?? '127.0.0.1', port: opts.port ?? 8080 });
     } catch (err) {
@@ -115,6 +116,13 @@ export class Service {
     if (!a || typeof a === 'string') throw new Error('server is not listening');
     const host = a.family === 'IPv6' ? `[${a.address}]` : a.address;
     return `http://${host}:${a.port}`;
+  }
+
+  /** Blue-force providers (the CoT sources' tables), read at each GET /api/blueforce. */
+  readonly blueForceSources: (() => BlueForcePosition[])[] = [];
+
+  addBlueForceSource(read: () => BlueForcePosition[]): void {
+    this.blueForceSources.push(read);
   }
 
   addMetricsSource(source: MetricsSource): void {

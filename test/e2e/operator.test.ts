@@ -6,22 +6,15 @@
  * at them: the map must show the Rio Grande and the sector.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
+import { ARTIFACTS, ROOT, browserMissing, launchBrowser } from './browser.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'bin', 'centinela.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'e2e');
-const WEB_BUILT = existsSync(join(ROOT, 'dist', 'web', 'index.html'));
-
-const missing = !existsSync(CHROMIUM) ? `no Chromium at ${CHROMIUM}` : !WEB_BUILT ? 'the web UI is not built (npm run build)' : null;
-if (missing && process.env.CI === 'true') throw new Error(`end-to-end browser test cannot run under CI: ${missing}`);
 
 async function freePort(): Promise<number> {
   return new Promise((res, rej) => {
@@ -68,7 +61,7 @@ async function stopDemo(d: Demo): Promise<number | null> {
 type Hooks = { trackCount(): number; totalTracks(): number; mapReady(): boolean; mapFailed(): boolean; mode(): string; connection(): string };
 const hooks = (p: Page, fn: (h: Hooks) => unknown) => p.evaluate(`(${fn.toString()})(window.__centinela)`);
 
-describe.skipIf(missing !== null)('operator UI end to end (demo CLI + Chromium)', () => {
+describe.skipIf(browserMissing !== null)('operator UI end to end (demo CLI + Chromium)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'centinela-e2e-'));
   const db = join(dir, 'demo.db');
   let port = 0;
@@ -89,12 +82,10 @@ describe.skipIf(missing !== null)('operator UI end to end (demo CLI + Chromium)'
   };
 
   beforeAll(async () => {
-    mkdirSync(ARTIFACTS, { recursive: true });
     port = await freePort();
     // 20× so a smuggling run crosses within a minute of wall time.
     demo = await startDemo(port, db, 20);
-    const { chromium } = await import('playwright-core');
-    context = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: ARGS, headless: true, viewport: { width: 1280, height: 800 } });
+    context = await launchBrowser(join(dir, 'profile'));
     page = await context.newPage();
   }, 60_000);
 

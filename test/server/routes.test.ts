@@ -6,11 +6,25 @@ import { call, startFixture, type Fixture } from './helpers.js';
 let f: Fixture;
 beforeAll(async () => {
   // border-night's first 300 s: an alert at ~126 s (its track ends) and another at ~290 s.
-  f = await startFixture({ seconds: 300, ctx: { metricsSources: [{ name: 'test_adapter', labels: { source: 'unit' }, read: () => ({ received: 7, rejected_total: 2 }) }] } });
+  f = await startFixture({
+    seconds: 300,
+    ctx: {
+      metricsSources: [{ name: 'test_adapter', labels: { source: 'unit' }, read: () => ({ received: 7, rejected_total: 2 }) }],
+      // Two CoT sources: one unit reported by both (the later report wins), one gone stale.
+      blueForce: [() => [unit('patrol-7', 100, 26.1), unit('gone', 50, 26.2, 0)], () => [unit('patrol-7', 200, 26.15), unit('boat-2', 10, 26.05)]],
+    },
+  });
 });
 afterAll(async () => {
   await f?.close();
 });
+
+function unit(uid: string, timeMs: number, latDeg: number, staleMs = Number.MAX_SAFE_INTEGER) {
+  return {
+    uid, callsign: uid.toUpperCase(), type: 'a-f-G-U-C', how: 'h-e', latDeg, lonDeg: -98.25, heightAboveEllipsoidM: 20, ceM: 5, leM: null,
+    timeMs, startMs: timeMs, staleMs, group: { name: 'Cyan', role: 'Team Member' }, courseDeg: null, speedMps: null,
+  };
+}
 
 const get = (path: string, role: 'viewer' | 'operator' | 'admin' = 'viewer') => call(f, 'GET', path, { token: f.tokens[role] });
 const post = (path: string, body?: unknown, role: 'viewer' | 'operator' | 'admin' = 'operator') => call(f, 'POST', path, { token: f.tokens[role], body });
@@ -150,6 +164,13 @@ describe('reads', () => {
     expect(s).toBeLessThan(r.body.origin.latDeg);
     expect(n).toBeGreaterThan(r.body.origin.latDeg);
     expect(r.body.timeMs).toBe(f.pipeline.counters.lastUpdateMs);
+  });
+
+  it('GET /api/blueforce: friendly units from every CoT source, the latest report per uid, none stale', async () => {
+    const r = await get('/api/blueforce');
+    expect(r.status).toBe(200);
+    expect(r.body.positions.map((p: any) => [p.uid, p.latDeg])).toEqual([['boat-2', 26.05], ['patrol-7', 26.15]]);
+    expect(r.body.positions[1]).toMatchObject({ callsign: 'PATROL-7', group: { name: 'Cyan', role: 'Team Member' } });
   });
 
   it('GET /api/activity: where and when drones flew, from the stored history, by cell and UTC hour', async () => {
@@ -329,7 +350,7 @@ describe('documentation and metrics', () => {
     const paths = Object.keys(r.body.paths);
     for (const p of [
       '/health', '/metrics', '/api/session', '/api/tracks', '/api/tracks/{id}', '/api/tracks/{id}/history', '/api/tracks/{id}/events',
-      '/api/alerts', '/api/alerts/{id}', '/api/events', '/api/zones', '/api/sensors', '/api/sector', '/api/export/tracks.geojson', '/api/activity',
+      '/api/alerts', '/api/alerts/{id}', '/api/events', '/api/zones', '/api/sensors', '/api/sector', '/api/export/tracks.geojson', '/api/activity', '/api/blueforce',
       '/api/audit', '/api/alerts/{id}/acknowledge', '/api/alerts/{id}/resolve', '/api/tracks/{id}/friendly', '/api/replay',
       '/api/replay/control', '/api/tokens', '/api/tokens/{id}', '/api/settings', '/api/stream',
     ]) expect(paths).toContain(p);

@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { MemoryBus } from '../../src/bus/bus.js';
 import { CotMulticastListener } from '../../src/ingest/cot/listener.js';
+import type { BlueForcePosition } from '../../src/ingest/cot/blue-force.js';
 import { SapientServer } from '../../src/ingest/sapient/server.js';
 import type { SapientDetection } from '../../src/ingest/sapient/convert.js';
 import type { Detection } from '../../src/model/detection.js';
@@ -48,6 +49,10 @@ class Host implements AdapterHost {
   }
   addMetricsSource(s: { name: string; labels?: Record<string, string>; read: () => Record<string, number> }): void {
     this.metrics.push(s);
+  }
+  readonly blueForce: (() => BlueForcePosition[])[] = [];
+  addBlueForceSource(read: () => BlueForcePosition[]): void {
+    this.blueForce.push(read);
   }
   now(): number {
     return Date.now();
@@ -275,6 +280,9 @@ describe('CoT blue force in', () => {
     handles.push(h);
     await waitFor(() => h.blueForce().length === 1, 'one blue-force position');
     expect(h.blueForce()[0]).toMatchObject({ uid: 'patrol-7', callsign: 'PATROL 7', latDeg: 26.1, lonDeg: -98.25 });
+    // The host (the service) is handed the table, which /api/blueforce reads.
+    expect(host.blueForce).toHaveLength(1);
+    expect(host.blueForce[0]().map((p) => p.uid)).toEqual(['patrol-7']);
     expect(host.read('bf')).toMatchObject({ accepted_total: 2, blue_force: 1 });
     expect(host.published).toHaveLength(0); // blue force is not a sensor detection
   });

@@ -17,6 +17,7 @@ import { acknowledge, initAlerts, moveAlertSelection, resolve, scheduleAlerts } 
 import { filterFromUrl, initFilters, renderFilters } from './ui/filters.js';
 import { renderHelp, renderLayers, renderSettings, showMapFallback } from './ui/panels.js';
 import { activityCells, syncActivity } from './ui/activity.js';
+import { blueForceCount, syncBlueForce } from './ui/blueforce.js';
 import { applyReplayState, backToLive, openReplayPanel, tickReplay } from './ui/replay.js';
 import { closeTrack, initTrackPanel, openTrack, trackPanelOpen } from './ui/trackPanel.js';
 
@@ -165,9 +166,11 @@ async function startApp(session: Session): Promise<void> {
   renderLayers((g, on) => {
     mapView?.setLayerVisible(g, on);
     if (g === 'activity') syncActivity(mapView);
+    if (g === 'blueforce') syncBlueForce(mapView);
     forceRedraw();
   });
   syncActivity(mapView);
+  syncBlueForce(mapView);
   app.changed.selection.on(() => mapView?.setSelected(app.selectedTrack));
   app.changed.mode.on(() => {
     forceRedraw();
@@ -534,6 +537,8 @@ window.__centinela = {
   selectTrack: (id: number) => openTrack(id),
   /** Cells in the activity heatmap (0 while its layer is off or loading). */
   activityCells,
+  /** Friendly units on the map (from /api/blueforce). */
+  blueForceCount,
   backToLive,
 };
 

@@ -5,7 +5,7 @@ export interface Prefs {
   time: 'utc' | 'local';
   /** Operator's own MapLibre style URL; empty = server setting, then the built-in offline map. */
   basemapStyleUrl: string;
-  layers: { zones: boolean; coverage: boolean; trails: boolean; labels: boolean; leaders: boolean; activity: boolean };
+  layers: { zones: boolean; coverage: boolean; trails: boolean; labels: boolean; leaders: boolean; activity: boolean; blueforce: boolean };
   trailPoints: number;
   /** The activity heatmap's window [h]. */
   activityHours: number;
@@ -17,7 +17,7 @@ const DEFAULTS: Prefs = {
   units: 'metric',
   time: 'utc',
   basemapStyleUrl: '',
-  layers: { zones: true, coverage: true, trails: true, labels: true, leaders: true, activity: false },
+  layers: { zones: true, coverage: true, trails: true, labels: true, leaders: true, activity: false, blueforce: true },
   trailPoints: 30,
   activityHours: 24,
 };

@@ -9,6 +9,7 @@ export type { TrackView, TrackMove, Affiliation } from '../../src/pipeline/views
 export type { Alert, AlertChange, AlertState, Severity } from '../../src/alerts/types.js';
 export type { TrackEvent, Disposition, ObjectClass } from '../../src/assess/types.js';
 export type { TrackHistoryPoint, Activity } from '../../src/store/store.js';
+export type { BlueForcePosition } from '../../src/ingest/cot/blue-force.js';
 
 import type { TrackMove, TrackView } from '../../src/pipeline/views.js';
 import type { Alert, AlertChange } from '../../src/alerts/types.js';

@@ -14,9 +14,9 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import type { Feature, FeatureCollection, Geometry, LineString, Position } from 'geojson';
 import type { Basemap, BasemapLabel } from '../../../scripts/basemap.mjs';
 import { prefs } from '../prefs.js';
-import type { SensorInfo, TrackHistoryPoint, TrackView } from '../types.js';
+import type { BlueForcePosition, SensorInfo, TrackHistoryPoint, TrackView } from '../types.js';
 import { SENSOR_COLOUR } from '../format.js';
-import { hatchImage } from './symbols.js';
+import { hatchImage, sidcOfCotType, symbolCanvas } from './symbols.js';
 import { latOf, lonOf, mercX, mercY, TrackOverlay, type Affine } from './trackOverlay.js';
 
 export type LayerGroup = keyof typeof prefs.layers;
@@ -139,6 +139,8 @@ export class MapView {
   private activity: FeatureCollection = EMPTY;
   private labels: { marker: Marker; label: BasemapLabel; shown: boolean }[] = [];
   private zoneMarkers: { marker: Marker; minZoom: number; shown: boolean }[] = [];
+  /** Friendly units from TAK, by uid: a 2525 symbol and the callsign (setBlueForce). */
+  private blueMarkers = new Map<string, { marker: Marker; shown: boolean }>();
   private selected: number | null = null;
   private selectionMarker: Marker | null = null;
   private history: TrackHistoryPoint[] = [];
@@ -323,6 +325,39 @@ export class MapView {
     if (this.styleReady) (this.map?.getSource('activity') as GeoJSONSource | undefined)?.setData(this.activity);
   }
 
+  /** Friendly units (GET /api/blueforce): markers appear, move and go with the reports. */
+  setBlueForce(units: readonly BlueForcePosition[]): void {
+    const seen = new Set<string>();
+    for (const u of units) {
+      seen.add(u.uid);
+      let m = this.blueMarkers.get(u.uid);
+      if (!m) {
+        const el = document.createElement('div');
+        el.className = 'bf-marker';
+        el.dataset.uid = u.uid;
+        // A copy of the cached symbol (a canvas element can sit in one marker only), at CSS size.
+        const src = symbolCanvas(sidcOfCotType(u.type), this.dpr);
+        const icon = document.createElement('canvas');
+        icon.width = src.width;
+        icon.height = src.height;
+        icon.style.width = `${src.width / this.dpr}px`;
+        icon.getContext('2d')!.drawImage(src, 0, 0);
+        el.append(icon, Object.assign(document.createElement('span'), { textContent: u.callsign ?? u.uid }));
+        m = { marker: new Marker({ element: el, anchor: 'center' }), shown: false };
+        this.blueMarkers.set(u.uid, m);
+      }
+      const el = m.marker.getElement();
+      el.title = `${u.callsign ?? u.uid} (${u.type}) · ${new Date(u.timeMs).toISOString().slice(11, 19)}Z${u.ceM !== null ? ` · ±${u.ceM.toFixed(0)} m` : ''}${u.group ? ` · ${u.group.name} ${u.group.role}` : ''}`;
+      m.marker.setLngLat([u.lonDeg, u.latDeg]);
+    }
+    for (const [uid, m] of this.blueMarkers) {
+      if (seen.has(uid)) continue;
+      m.marker.remove();
+      this.blueMarkers.delete(uid);
+    }
+    this.updateLabelVisibility();
+  }
+
   setLayerVisible(group: LayerGroup, visible: boolean): void {
     prefs.layers[group] = visible;
     this.applyVisibility();
@@ -335,6 +370,7 @@ export class MapView {
       zones: ['zone-side-us', 'zone-side-mx', 'zone-side-other', 'zone-nofly-fill', 'zone-nofly-line', 'zone-site-fill', 'zone-site-line', 'zone-other-fill', 'zone-other-line', 'zone-corridor', 'zone-border-river', 'zone-border-line'],
       coverage: ['cov-line', 'cov-sensors'],
       activity: ['activity-heat'],
+      blueforce: [], // HTML markers (setBlueForce)
       trails: [], // drawn by the track overlay
       leaders: [],
       labels: [],
@@ -739,6 +775,14 @@ export class MapView {
         if (want) l.marker.addTo(map);
         else l.marker.remove();
         l.shown = want;
+      }
+    }
+    for (const m of this.blueMarkers.values()) {
+      const want = prefs.layers.blueforce && this.styleReady;
+      if (want !== m.shown) {
+        if (want) m.marker.addTo(map);
+        else m.marker.remove();
+        m.shown = want;
       }
     }
     for (const m of this.zoneMarkers) {

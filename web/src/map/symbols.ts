@@ -44,6 +44,18 @@ export function sidcOf(t: Pick<TrackView, 'affiliation' | 'status' | 'classifica
   return `100${si}${set}${status}000${entity}0000`;
 }
 
+/**
+ * A CoT type's 2525D symbol code (the atoms after "a-": affiliation, then battle dimension): a
+ * friendly ground team "a-f-G-U-C" is a friendly land unit. Function atoms beyond the dimension
+ * are not mapped (the frame and colour are what an operator reads at a glance).
+ */
+export function sidcOfCotType(type: string): string {
+  const atoms = type.split('-');
+  const identity = { p: '0', u: '1', a: '2', f: '3', n: '4', s: '5', h: '6', j: '6', k: '6' }[atoms[1] ?? ''] ?? '1';
+  const set = { A: '01', P: '05', G: '10', S: '30', U: '35' }[atoms[2] ?? ''] ?? '10';
+  return `100${identity}${set}0000000000000000`;
+}
+
 export const SYMBOL_SIZE = 22;
 
 const cache = new Map<string, HTMLCanvasElement>();

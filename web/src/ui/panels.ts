@@ -15,6 +15,7 @@ export function renderLayers(setVisible: (g: LayerGroup, on: boolean) => void): 
     ['trails', 'Track trails'],
     ['leaders', 'Course leaders (30 s ahead)'],
     ['labels', 'Place names'],
+    ['blueforce', 'Friendly units (TAK)'],
     ['activity', 'Drone activity heatmap'],
   ];
   $('#popover-layers').replaceChildren(
