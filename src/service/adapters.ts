@@ -37,7 +37,7 @@ import { registrationNodeTypes, registrationReportIntervalS, SapientServer, sens
 import type { Detection } from '../model/detection.js';
 import { SapientClient } from '../outputs/sapient/client.js';
 import type { TrackSnapshot as SapientTrackSnapshot } from '../outputs/sapient/track.js';
-import { Backoff, type BackoffOptions } from '../outputs/tak/backoff.js';
+import { Backoff, type BackoffOptions } from '../net/backoff.js';
 import { trackSnapshotToCot, type TrackSnapshot as CotTrackSnapshot } from '../outputs/tak/cot.js';
 import { cotDeleteEvent, type CotEvent } from '../outputs/tak/event.js';
 import { CotMulticastSender } from '../outputs/tak/multicast.js';
@@ -407,7 +407,7 @@ function startAdsbSource(ctx: Ctx, s: AdsbSourceConfig): Adapter {
     sensorId: sensor.id, receiver: { latDeg: sensor.position.latDeg, lonDeg: sensor.position.lonDeg },
     ...('maxRangeM' in sensor ? { maxRangeM: sensor.maxRangeM } : {}),
     clock: () => ctx.host.now(),
-    initialBackoffMs: ctx.options.backoff?.initialMs, maxBackoffMs: ctx.options.backoff?.maxMs, jitter: ctx.options.backoff?.jitter,
+    backoff: ctx.options.backoff,
     onDetection: (d) => ctx.host.publish(d),
     onEvent: connectionLogger(ctx, s.id),
   });

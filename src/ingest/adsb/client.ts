@@ -2,9 +2,9 @@
  * TCP clients for the two feeds every ADS-B receiver serves: SBS-1 text (dump1090/readsb port
  * 30003) and Beast binary (port 30005).
  *
- * - Reconnect forever with exponential backoff: initialBackoffMs · factor^n, capped at
- *   maxBackoffMs, minus up to `jitter` of it at random (so a site's clients do not reconnect in
- *   lock-step after the receiver restarts). n counts consecutive failed attempts and resets once a
+ * - Reconnect forever with exponential backoff (src/net/backoff.ts: initial · factor^n, capped,
+ *   minus up to `jitter` of it at random, so a site's clients do not reconnect in lock-step
+ *   after the receiver restarts). n counts consecutive failed attempts and resets once a
  *   connection delivers a message that decodes — a server that accepts and hangs up at once does
  *   not get hammered.
  * - Bounded memory: the Beast decoder holds at most one frame, the SBS splitter one line
@@ -18,17 +18,15 @@
  */
 import { Socket, createConnection } from 'node:net';
 import type { Detection } from '../../model/detection.js';
+import { Backoff, type BackoffOptions } from '../../net/backoff.js';
 import { AdsbSource, type AdsbCounters, type AdsbItem, type AdsbSourceOptions } from './source.js';
 
 export interface AdsbFeedClientOptions extends AdsbSourceOptions {
   host: string;
   port: number;
   format: 'sbs' | 'beast';
-  initialBackoffMs?: number;
-  maxBackoffMs?: number;
-  backoffFactor?: number;
-  /** Fraction of each delay removed at random, 0–1 (default 0.2). */
-  jitter?: number;
+  backoff?: BackoffOptions;
+  /** The jitter's random source (tests). */
   random?: () => number;
   connectTimeoutMs?: number;
   /** Reconnect when nothing arrives for this long; 0 disables (default 60 s). */
@@ -55,13 +53,14 @@ export class AdsbFeedClient {
   private readonly opts: AdsbFeedClientOptions;
   private socket: Socket | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private attempt = 0;
+  private readonly backoff: Backoff;
   private healthy = false;
   private conn: FeedConnectionCounters = { state: 'idle', connects: 0, disconnects: 0, connectFailures: 0, bytes: 0, lastError: null };
 
   constructor(opts: AdsbFeedClientOptions) {
     this.opts = opts;
     this.source = new AdsbSource({ ...opts, beastTime: opts.beastTime ?? 'receipt' });
+    this.backoff = new Backoff(opts.backoff, opts.random);
   }
 
   get state(): FeedState {
@@ -72,13 +71,6 @@ export class AdsbFeedClient {
   counters(): AdsbCounters & { connection: FeedConnectionCounters } {
     const c = this.source.counters;
     return { ...c, rejected: { ...c.rejected }, noPosition: { ...c.noPosition }, connection: { ...this.conn } };
-  }
-
-  /** The delay before the next attempt after `n` consecutive failures (without jitter when random() = 0). */
-  backoffMs(n: number): number {
-    const base = Math.min(this.opts.maxBackoffMs ?? 30_000, (this.opts.initialBackoffMs ?? 500) * (this.opts.backoffFactor ?? 2) ** n);
-    const j = Math.min(1, Math.max(0, this.opts.jitter ?? 0.2));
-    return Math.max(0, Math.round(base * (1 - j * (this.opts.random ?? Math.random)())));
   }
 
   start(): void {
@@ -128,7 +120,7 @@ export class AdsbFeedClient {
       const onItem = (item: AdsbItem): void => {
         if (!this.healthy) {
           this.healthy = true;
-          this.attempt = 0;
+          this.backoff.reset();
         }
         this.opts.onItem?.(item);
         if (item.detection) this.opts.onDetection?.(item.detection);
@@ -148,8 +140,7 @@ export class AdsbFeedClient {
         this.emit({ type: 'disconnected' });
       } else this.conn.connectFailures++;
       if (this.conn.state === 'stopped') return;
-      const delayMs = this.backoffMs(this.attempt);
-      this.attempt = Math.min(this.attempt + 1, 30);
+      const delayMs = this.backoff.next();
       this.conn.state = 'waiting';
       this.emit({ type: 'waiting', delayMs });
       this.timer = setTimeout(() => {

@@ -16,7 +16,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import type { Detection } from '../../model/detection.js';
-import { Backoff, type BackoffOptions } from '../../outputs/tak/backoff.js';
+import { Backoff, type BackoffOptions } from '../../net/backoff.js';
 import { LineSplitter } from '../adsb/sbs.js';
 import { MAX_LINE_CHARS } from './feed.js';
 import { RemoteIdSource, type RemoteIdSourceOptions, type RidCounters } from './index.js';

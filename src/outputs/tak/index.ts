@@ -4,6 +4,6 @@ export * from './cot-types.js';
 export * from './event.js';
 export * from './takproto.js';
 export * from './queue.js';
-export * from './backoff.js';
+export * from '../../net/backoff.js';
 export * from './stream.js';
 export * from './multicast.js';

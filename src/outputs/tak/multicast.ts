@@ -14,7 +14,7 @@
  */
 
 import dgram from 'node:dgram';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../../net/backoff.js';
 import { cotEventProblem, cotEventToXml, type CotEvent } from './event.js';
 import { DropOldestQueue } from './queue.js';
 import { newSenderCounters, type TakSenderCounters } from './stream.js';

@@ -21,7 +21,7 @@ import { CotStreamCutter } from '../../ingest/cot/stream.js';
 import { CotReceiver, type CotEventHandler, type CotInbound, type CotInCounters } from '../../ingest/cot/receiver.js';
 import type { CotParseLimits } from '../../ingest/cot/parse.js';
 import { child } from '../../ingest/cot/xml.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../../net/backoff.js';
 import { COT_UNKNOWN, cotEventProblem, cotEventToXml, type CotEvent } from './event.js';
 import { DropOldestQueue } from './queue.js';
 import { encodeTakStream } from './takproto.js';

@@ -81,7 +81,7 @@ describe('ADS-B TCP clients (loopback)', () => {
     const h = await serve(all.subarray(0, cut), all);
     cleanup.push(() => new Promise((r) => h.server.close(() => r())));
     const items: AdsbItem[] = [];
-    const client = new AdsbFeedClient({ host: '127.0.0.1', port: h.port, format: 'beast', sensorId: 'beast-1', initialBackoffMs: 20, jitter: 0, onItem: (i) => items.push(i) });
+    const client = new AdsbFeedClient({ host: '127.0.0.1', port: h.port, format: 'beast', sensorId: 'beast-1', backoff: { initialMs: 20, jitter: 0 }, onItem: (i) => items.push(i) });
     cleanup.push(() => client.stop());
     client.start();
     await until(() => items.length >= 40);
@@ -108,7 +108,7 @@ describe('ADS-B TCP clients (loopback)', () => {
     const h = await serve(cut, text);
     cleanup.push(() => new Promise((r) => h.server.close(() => r())));
     const items: AdsbItem[] = [];
-    const client = new AdsbFeedClient({ host: '127.0.0.1', port: h.port, format: 'sbs', sensorId: 'sbs-1', initialBackoffMs: 20, jitter: 0, onItem: (i) => items.push(i) });
+    const client = new AdsbFeedClient({ host: '127.0.0.1', port: h.port, format: 'sbs', sensorId: 'sbs-1', backoff: { initialMs: 20, jitter: 0 }, onItem: (i) => items.push(i) });
     cleanup.push(() => client.stop());
     client.start();
     await until(() => items.length >= 42);
@@ -125,14 +125,13 @@ describe('ADS-B TCP clients (loopback)', () => {
     await new Promise<void>((r) => probe.close(() => r()));
     const events: number[] = [];
     const client = new AdsbFeedClient({
-      host: '127.0.0.1', port, format: 'sbs', sensorId: 's', initialBackoffMs: 10, maxBackoffMs: 80, backoffFactor: 2, jitter: 0,
+      host: '127.0.0.1', port, format: 'sbs', sensorId: 's', backoff: { initialMs: 10, maxMs: 80, factor: 2, jitter: 0 },
       onEvent: (e) => { if (e.type === 'waiting') events.push(e.delayMs!); },
     });
     cleanup.push(() => client.stop());
-    expect([0, 1, 2, 3, 4, 5].map((n) => client.backoffMs(n))).toEqual([10, 20, 40, 80, 80, 80]);
     client.start();
-    await until(() => events.length >= 5);
-    expect(events.slice(0, 5)).toEqual([10, 20, 40, 80, 80]);
+    await until(() => events.length >= 6);
+    expect(events.slice(0, 6)).toEqual([10, 20, 40, 80, 80, 80]);
     expect(client.counters().connection.connectFailures).toBeGreaterThanOrEqual(5);
     // a server appears on that port: the client connects and decodes
     const items: AdsbItem[] = [];
@@ -155,7 +154,7 @@ describe('ADS-B TCP clients (loopback)', () => {
     });
     cleanup.push(() => new Promise((r) => server.close(() => r())));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const client = new AdsbFeedClient({ host: '127.0.0.1', port: (server.address() as { port: number }).port, format: 'beast', sensorId: 'b', idleTimeoutMs: 50, initialBackoffMs: 10, jitter: 0 });
+    const client = new AdsbFeedClient({ host: '127.0.0.1', port: (server.address() as { port: number }).port, format: 'beast', sensorId: 'b', idleTimeoutMs: 50, backoff: { initialMs: 10, jitter: 0 } });
     cleanup.push(() => client.stop());
     client.start();
     await until(() => connections >= 3);

@@ -4,7 +4,7 @@ import { trackSnapshotToCot, type TrackSnapshot } from '../../../src/outputs/tak
 import { cotEventToXml, type CotEvent } from '../../../src/outputs/tak/event.js';
 import { CotMulticastSender } from '../../../src/outputs/tak/multicast.js';
 import { DropOldestQueue } from '../../../src/outputs/tak/queue.js';
-import { Backoff } from '../../../src/outputs/tak/backoff.js';
+import { Backoff } from '../../../src/net/backoff.js';
 import { TakStreamClient } from '../../../src/outputs/tak/stream.js';
 import { CotMulticastListener } from '../../../src/ingest/cot/listener.js';
 import { decodeTakMesh } from '../../../src/ingest/cot/takproto.js';
