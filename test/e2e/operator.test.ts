@@ -173,6 +173,12 @@ describe.skipIf(browserMissing !== null)('operator UI end to end (demo CLI + Chr
     expect(await page.getByTestId('activity-summary').textContent()).toMatch(/^[1-9]\d* drone tracks, \d+ (s|min|h \d+ min) of flight over [1-9]\d* cells$/);
     expect(await page.getByTestId('activity-hours').locator('.bar').count()).toBe(24);
     await page.screenshot({ path: join(ARTIFACTS, '5-activity.png') });
+    // Everything tracked (the coverage actually observed): more tracks than the drones alone.
+    const drones = Number(/^(\d+)/.exec((await page.getByTestId('activity-summary').textContent())!)![1]);
+    await page.getByTestId('activity-all').check();
+    await expect.poll(async () => (await page.getByTestId('activity-summary').textContent()) ?? '', { timeout: 10_000 }).toMatch(/^\d+ tracks, /);
+    expect(Number(/^(\d+)/.exec((await page.getByTestId('activity-summary').textContent())!)![1])).toBeGreaterThan(drones);
+    await page.getByTestId('activity-all').uncheck();
     await page.keyboard.press('Escape');
   }, 60_000);
 

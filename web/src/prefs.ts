@@ -9,6 +9,8 @@ export interface Prefs {
   trailPoints: number;
   /** The activity heatmap's window [h]. */
   activityHours: number;
+  /** The heatmap counts everything tracked (the coverage actually observed), not only drones. */
+  activityAll: boolean;
 }
 
 const KEY = 'centinela.prefs';
@@ -20,6 +22,7 @@ const DEFAULTS: Prefs = {
   layers: { zones: true, coverage: true, trails: true, labels: true, leaders: true, activity: false, blueforce: true },
   trailPoints: 30,
   activityHours: 24,
+  activityAll: false,
 };
 
 function load(): Prefs {

@@ -2,7 +2,9 @@
  * Drone activity: where and when drones flew over a window (24 h, 7 or 30 days), from the stored
  * track history (GET /api/activity). The map shows it as a heatmap layer; the Layers panel shows
  * the hours of the day they fly (in the operator's time setting) and how many tracks it counts.
- * Fetched while the layer is on, again every minute.
+ * With "everything tracked" it counts every track, drone or not: the coverage the sensors
+ * actually achieved, beside the theoretical outlines (where nothing was ever tracked, the
+ * system may be blind). Fetched while the layer is on, again every minute.
  */
 import { api, errorText } from '../api.js';
 import { h } from '../dom.js';
@@ -36,7 +38,7 @@ export function syncActivity(target: ActivityView | null): void {
 async function refresh(): Promise<void> {
   try {
     // The window ends at the server's picture time (a demo's clock may run ahead of this one's).
-    const a = await api<Activity>(`/api/activity?hours=${prefs.activityHours}`);
+    const a = await api<Activity>(`/api/activity?hours=${prefs.activityHours}&minPDrone=${prefs.activityAll ? 0 : 0.5}`);
     last = a;
     view?.setActivity(a.cells);
   } catch (err) {
@@ -63,7 +65,18 @@ export function activityPanel(): HTMLElement {
     },
     ...WINDOWS.map(([hours, label]) => h('option', { value: hours, selected: hours === prefs.activityHours }, label)),
   );
-  return h('fieldset', null, h('legend', null, 'Drone activity (heatmap)'), h('div', { class: 'row' }, 'Window ', select), panel);
+  const all = h('input', {
+    type: 'checkbox', 'data-testid': 'activity-all', checked: prefs.activityAll,
+    onchange: (e: Event) => {
+      prefs.activityAll = (e.target as HTMLInputElement).checked;
+      savePrefs();
+      if (prefs.layers.activity) void refresh();
+    },
+  });
+  return h(
+    'fieldset', null, h('legend', null, 'Activity (heatmap)'), h('div', { class: 'row' }, 'Window ', select),
+    h('label', { class: 'check' }, all, ' Everything tracked (observed coverage), not only drones'), panel,
+  );
 }
 
 function renderPanel(): void {
@@ -80,10 +93,10 @@ function renderPanel(): void {
   const max = Math.max(1, ...hours);
   const flownS = last.hoursUtc.reduce((a, b) => a + b, 0);
   const bars = hours.map((v, hour) =>
-    h('div', { class: 'bar', title: `${String(hour).padStart(2, '0')}:00 — ${duration(v)} of drone flight`, style: `height:${Math.max(v > 0 ? 2 : 0, (100 * v) / max)}%` }),
+    h('div', { class: 'bar', title: `${String(hour).padStart(2, '0')}:00 — ${duration(v)} of ${prefs.activityAll ? '' : 'drone '}flight`, style: `height:${Math.max(v > 0 ? 2 : 0, (100 * v) / max)}%` }),
   );
   panel.replaceChildren(
-    h('p', { class: 'small', 'data-testid': 'activity-summary' }, `${last.tracks} drone tracks, ${duration(flownS)} of flight over ${last.cells.length} cells`),
+    h('p', { class: 'small', 'data-testid': 'activity-summary' }, `${last.tracks} ${prefs.activityAll ? 'tracks' : 'drone tracks'}, ${duration(flownS)} of flight over ${last.cells.length} cells`),
     h('div', { class: 'hours', 'data-testid': 'activity-hours', 'aria-label': `Flight by hour of day (${prefs.time === 'utc' ? 'UTC' : 'local time'})` }, ...bars),
     h('div', { class: 'hours-axis muted small' }, h('span', null, '00'), h('span', null, '06'), h('span', null, '12'), h('span', null, '18'), h('span', null, prefs.time === 'utc' ? 'UTC' : 'local')),
   );

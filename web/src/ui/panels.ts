@@ -16,7 +16,7 @@ export function renderLayers(setVisible: (g: LayerGroup, on: boolean) => void): 
     ['leaders', 'Course leaders (30 s ahead)'],
     ['labels', 'Place names'],
     ['blueforce', 'Friendly units (TAK)'],
-    ['activity', 'Drone activity heatmap'],
+    ['activity', 'Activity heatmap'],
   ];
   $('#popover-layers').replaceChildren(
     h('h3', null, 'Layers'),
