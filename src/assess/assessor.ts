@@ -33,7 +33,8 @@ import {
   type Classification, type ClassifierConfig, type KinematicFeatures,
 } from './classify.js';
 import { DEFAULT_EVENT_CONFIG, TrackBehaviour, firmSide, type BehaviourContext, type EventConfig } from './events.js';
-import { DEFAULT_FLAG_CONFIG, DarkDetector, SplitPair, SpoofCheck, emitterFit, expectedRfPd, heardAsExpected, type BearingResidual, type FlagConfig } from './flags.js';
+import { DEFAULT_FLAG_CONFIG, DarkDetector, SplitPair, SpoofCheck, expectedRfPd, type FlagConfig } from './flags.js';
+import { RfAttribution } from './rf-attribution.js';
 import type { Point2 } from './geometry.js';
 import { wrapPi } from './geometry.js';
 import { History, sampleOf, type Sample } from './history.js';
@@ -128,23 +129,6 @@ export interface AssessmentUpdate {
 }
 
 const EMPTY: readonly EvidenceItem[] = [];
-interface RfBearing {
-  t: number;
-  sensor: number;
-  az: number;
-  sigma: number;
-  emitter: string;
-}
-
-interface RfIndex {
-  bySensor: Map<number, Map<number, RfBearing[]>>;
-  byEmitter: Map<string, RfBearing[]>;
-}
-
-/** Azimuth bins of the RF bearing index: 2°. */
-const RF_BINS = 180;
-const RF_BIN = (2 * Math.PI) / RF_BINS;
-
 type CrossingEvent = Extract<TrackEvent, { type: 'border-crossing' }>;
 type DropEvent = Extract<TrackEvent, { type: 'suspected-drop' }>;
 type LoiterEvent = Extract<TrackEvent, { type: 'loiter' }>;
@@ -214,10 +198,10 @@ class ObjectState {
   readonly ended: TrackState[] = [];
   reportedClass: ObjectClass | null = null;
   disposition: Disposition = 'unknown';
-  /** Cached answer of Assessor.rfAlong and when it was computed. */
+  /** Cached answer of RfAttribution.along and when it was computed. */
   rfAlong = false;
   rfAlongAtMs: number | null = null;
-  /** Cached answer of Assessor.linkCarriedElsewhere, for which emitter and when. */
+  /** Cached answer of RfAttribution.linkCarriedElsewhere, for which emitter and when. */
   borrowed = false;
   borrowedEmitter: string | null = null;
   borrowedAtMs: number | null = null;
@@ -277,19 +261,12 @@ export class Assessor {
   private readonly ctx: BehaviourContext;
   private readonly geoScratch = new Float64Array(3);
   private readonly rfSensors: AssessSensor[];
-  /** Indices of the RF detectors in the sensor list. */
-  private readonly rfSensorIdx: number[];
+  /** Which track's RF links are whose (bearings of the last half minute). */
+  private readonly rf: RfAttribution<TrackState, ObjectState>;
   private pass = 0;
   private lastTimeMs = -Infinity;
-  /** RF bearings heard in the last rfWindowMs, whichever track (if any) took them. */
-  private rfHeard: RfBearing[] = [];
   /** Whether evidence comes with the updates (then position support is judged from it). */
   private evidenceMode = false;
-  private readonly rfWindowMs = 30_000;
-  private rfIndex: RfIndex | null = null;
-  private rfIndexMs = NaN;
-  private trackIndex: Map<number, Map<number, TrackState[]>> | null = null;
-  private trackIndexMs = NaN;
 
   constructor(config: AssessorConfig) {
     this.zones = config.zones;
@@ -302,7 +279,7 @@ export class Assessor {
     this.correlationConfig = { ...DEFAULT_CORRELATION_CONFIG, ...config.correlation };
     this.rules = config.ruleSet ?? DEFAULT_RULES;
     this.rfSensors = config.sensors.filter((s) => s.kind === 'rf');
-    this.rfSensorIdx = config.sensors.flatMap((s, i) => (s.kind === 'rf' ? [i] : []));
+    this.rf = new RfAttribution(this.sensors, this.flagConfig, () => this.states.values());
     this.noRfClassifierConfig = { ...this.classifierConfig, rf: { 'rotary-drone': 1, 'fixed-wing-drone': 1, bird: 1, 'manned-aircraft': 1, 'ground-vehicle': 1, unknown: 1 } };
     const w = config.whitelist ?? {};
     for (const s of w.remoteIds ?? []) this.friendlyIds.add(`rid:${s}`);
@@ -320,7 +297,7 @@ export class Assessor {
     list.push(s);
     if (s.kind === 'rf') {
       this.rfSensors.push(s);
-      this.rfIndex = null; // rebuilt with the new sensor on the next pass
+      this.rf.sensorAdded();
     }
     return list.length - 1;
   }
@@ -366,12 +343,10 @@ export class Assessor {
       for (const list of evidence.values()) {
         for (const it of list) {
           const rf = it.evidence?.rf;
-          if (rf && it.bearing) this.rfHeard.push({ t: it.timeMs, sensor: it.sensor, az: it.bearing.azimuthRad, sigma: it.bearing.sigmaRad, emitter: rf.emitterId ?? `${rf.protocol}@${rf.frequencyMHz}` });
+          if (rf && it.bearing) this.rf.hear({ t: it.timeMs, sensor: it.sensor, az: it.bearing.azimuthRad, sigma: it.bearing.sigmaRad, emitter: rf.emitterId ?? `${rf.protocol}@${rf.frequencyMHz}` });
         }
       }
-      let k = 0;
-      while (k < this.rfHeard.length && timeMs - this.rfHeard[k].t > this.rfWindowMs) k++;
-      if (k > 0) this.rfHeard.splice(0, k);
+      this.rf.forgetBefore(timeMs);
     }
     for (const t of tracks) {
       if (t.status === 'ended') continue;
@@ -671,209 +646,6 @@ export class Assessor {
   }
 
   /**
-   * Whether some RF link heard in the window is this object's: then its silence is not proven,
-   * whichever track (if any) the tracker gave that link's bearings to. A link is this object's
-   * when
-   *   - its bearings are centred on where the object's tracks were at the time (emitterFit: the
-   *     mean residual per detector within a few σ/√n, not merely each bearing within a wide
-   *     gate), from every detector that heard it repeatedly and — where two detectors cover the
-   *     object — from both; the link `link` its own tracks took need only pass close by (the
-   *     per-bearing test: its track may be tens of metres off for a while);
-   *   - each detector heard it about as often as its Pd at the object says (heardAsExpected: a
-   *     second detector that would hear it from there and does not puts it elsewhere on the
-   *     first one's line of bearing);
-   *   - and no other track (a drone, or something not known not to be one) fits the same
-   *     bearings clearly better (rfExplainChi2): then the link is that track's.
-   * In dense traffic a bearing line passes several drones, so with a per-bearing gate alone any
-   * drone near any link's line of bearing looked as if it might carry it, and a dark drone never
-   * stayed silent. Candidates: emitters with bearings near the object's present bearing (by
-   * sensor and azimuth bin, wide enough for how far it has moved in the window), and the links
-   * its tracks took. Evaluated at most every 2 s per object.
-   */
-  private rfAlong(o: ObjectState, timeMs: number, link: string | null): boolean {
-    if (o.rfAlongAtMs !== null && timeMs - o.rfAlongAtMs < 2000) return o.rfAlong;
-    o.rfAlongAtMs = timeMs;
-    o.rfAlong = false;
-    if (this.rfHeard.length === 0) return false;
-    const index = this.rfIndexFor(timeMs);
-    let cur: TrackState | null = null;
-    for (const m of o.members) if (m.last && (!cur || m.last.timeMs > cur.last!.timeMs)) cur = m;
-    if (!cur) return false;
-    const c = cur.last!;
-    // Where two detectors cover the object, a link it carries would be heard along both lines.
-    let covering = 0;
-    for (const rs of this.rfSensors) if (expectedRfPd([rs], c.e, c.n, c.u) >= this.flagConfig.minExpectedPd) covering++;
-    const needSensors = Math.min(2, Math.max(1, covering));
-    // Emitters with a bearing near the object's from some sensor, and the links its tracks took.
-    const candidates = new Set<string>(o.evidence.rfEmitters.keys());
-    for (const [sensor, bins] of index.bySensor) {
-      const s = this.sensors[sensor];
-      const range = Math.max(Math.hypot(c.e - s.e, c.n - s.n), 1);
-      const moved = Math.max(Math.hypot(c.ve, c.vn), 5) * (this.rfWindowMs / 1000);
-      const span = Math.min(Math.PI, Math.atan2(moved + 100, range) + 0.2);
-      const az = Math.atan2(c.e - s.e, c.n - s.n);
-      const b0 = Math.floor((az - span) / RF_BIN), b1 = Math.floor((az + span) / RF_BIN);
-      for (let bi = b0; bi <= b1; bi++) for (const r of bins.get(((bi % RF_BINS) + RF_BINS) % RF_BINS) ?? []) candidates.add(r.emitter);
-    }
-    const cfg = this.flagConfig;
-    for (const emitter of candidates) {
-      const bearings = index.byEmitter.get(emitter);
-      if (!bearings) continue;
-      const mine = emitterFit(this.residuals(bearings, o.members, null), cfg);
-      // Centred on it; or, for the link its tracks took, merely passing close by (its track may
-      // be tens of metres off for a while), unless another track carries it.
-      const centred = mine.fits && mine.sensorsAgreeing >= needSensors;
-      const near = emitter === link && mine.looseFits && mine.looseSensors >= needSensors;
-      if (!centred && !near) continue;
-      // Heard by each detector about as often as it would be from here (one bearing line alone
-      // passes many things; a second detector that should hear it and does not rules it out).
-      const heard = new Map<number, number>();
-      for (const r of bearings) heard.set(r.sensor, (heard.get(r.sensor) ?? 0) + 1);
-      if (!heardAsExpected(this.rfSensorIdx.map((k) => ({ heard: heard.get(k) ?? 0, pd: expectedRfPd([this.sensors[k]], c.e, c.n, c.u) })), cfg)) continue;
-      if (mine.chi2 > cfg.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs)) continue;
-      o.rfAlong = true;
-      break;
-    }
-    return o.rfAlong;
-  }
-
-  /**
-   * Whether the link an object's tracks took is another track's: its bearings pass off-centre of
-   * the object (bias χ² above rfExplainChi2) and another track fits them clearly better (see
-   * carriedElsewhere). Only with evidence (bearings) to judge by; cached for 2 s per object.
-   */
-  private linkCarriedElsewhere(o: ObjectState, emitter: string, timeMs: number): boolean {
-    if (!this.evidenceMode || this.rfHeard.length === 0) return false;
-    if (o.borrowedAtMs !== null && o.borrowedEmitter === emitter && timeMs - o.borrowedAtMs < 2000) return o.borrowed;
-    o.borrowedAtMs = timeMs;
-    o.borrowedEmitter = emitter;
-    o.borrowed = false;
-    const bearings = this.rfIndexFor(timeMs).byEmitter.get(emitter);
-    if (!bearings) return false;
-    const mine = emitterFit(this.residuals(bearings, o.members, null), this.flagConfig);
-    o.borrowed = mine.chi2 > this.flagConfig.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs);
-    return o.borrowed;
-  }
-
-  /**
-   * Residuals of an emitter's bearings against where `tracks` were at each bearing's time (the
-   * first track with a state within −0.5 … +1.5 s of it); with `also`, only the bearings both
-   * `tracks` and `also` cover (so two candidates are judged on the same bearings).
-   */
-  private residuals(bearings: readonly RfBearing[], tracks: Iterable<TrackState>, also: Iterable<TrackState> | null): BearingResidual[] {
-    const out: BearingResidual[] = [];
-    for (const r of bearings) {
-      const s = this.sensors[r.sensor];
-      const p = this.positionAt(tracks, r.t);
-      if (!p || (also && !this.positionAt(also, r.t))) continue;
-      const rr = Math.max(Math.hypot(p.e - s.e, p.n - s.n), 1);
-      out.push({ sensor: r.sensor, residual: wrapPi(r.az - Math.atan2(p.e - s.e, p.n - s.n)), sigma: r.sigma, allowance: Math.atan2(Math.max(30, 2 * p.sigma), rr) });
-    }
-    return out;
-  }
-
-  /** Mean horizontal distance between two sets of tracks at the bearings' times both cover (Infinity when none). */
-  private meanSeparation(bearings: readonly RfBearing[], a: Iterable<TrackState>, b: Iterable<TrackState>): number {
-    let sum = 0, n = 0;
-    for (const r of bearings) {
-      const p = this.positionAt(a, r.t), q = p && this.positionAt(b, r.t);
-      if (!p || !q) continue;
-      sum += Math.hypot(p.e - q.e, p.n - q.n);
-      n++;
-    }
-    return n > 0 ? sum / n : Infinity;
-  }
-
-  private positionAt(tracks: Iterable<TrackState>, t: number): { e: number; n: number; sigma: number } | null {
-    for (const m of tracks) {
-      const h = m.history, k = h.indexFrom(t - 500);
-      if (k >= h.length || h.get(k, 'timeMs') - t > 1500) continue;
-      return { e: h.get(k, 'e'), n: h.get(k, 'n'), sigma: Math.sqrt(0.5 * (h.get(k, 'pee') + h.get(k, 'pnn'))) };
-    }
-    return null;
-  }
-
-  /**
-   * Whether another live track fits an emitter's bearings clearly better than object `o` does
-   * (on the bearings both cover): that track carries the link. Candidates are believed tracks of
-   * other objects, not known to be birds or cars (P(drone) ≥ rfCarrierMinPDrone), lying near the
-   * emitter's latest bearing from each detector that heard it. (A tie is not broken by which
-   * track the tracker gave the link to: in dense traffic that is what cannot be trusted.)
-   */
-  private carriedElsewhere(bearings: readonly RfBearing[], o: ObjectState, timeMs: number): boolean {
-    const cfg = this.flagConfig;
-    const index = this.trackAzimuthIndexFor(timeMs);
-    const latest = new Map<number, RfBearing>();
-    for (const r of bearings) {
-      const l = latest.get(r.sensor);
-      if (!l || r.t > l.t) latest.set(r.sensor, r);
-    }
-    const seen = new Set<TrackState>();
-    for (const [sensor, r] of latest) {
-      const bins = index.get(sensor);
-      if (!bins) continue;
-      const span = 3 * r.sigma + RF_BIN;
-      const b0 = Math.floor((r.az - span) / RF_BIN), b1 = Math.floor((r.az + span) / RF_BIN);
-      for (let bi = b0; bi <= b1; bi++) {
-        for (const t of bins.get(((bi % RF_BINS) + RF_BINS) % RF_BINS) ?? []) {
-          if (seen.has(t) || t.obj === o) continue;
-          seen.add(t);
-          if ((t.classification?.pDrone ?? 0) < cfg.rfCarrierMinPDrone) continue;
-          // A track within a duplicate's distance may be this very drone tracked twice.
-          if (this.meanSeparation(bearings, o.members, t.obj.members) < cfg.rfCarrierMinSeparationM) continue;
-          const mine = emitterFit(this.residuals(bearings, o.members, t.obj.members), cfg);
-          const theirs = emitterFit(this.residuals(bearings, t.obj.members, o.members), cfg);
-          if (theirs.fits && theirs.sensorsAgreeing >= mine.sensorsAgreeing && theirs.chi2 + cfg.rfExplainChi2 < mine.chi2) return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** Believed live tracks by azimuth bin from each RF detector (their latest states), built once per pass when first needed. */
-  private trackAzimuthIndexFor(timeMs: number): Map<number, Map<number, TrackState[]>> {
-    if (this.trackIndexMs === timeMs && this.trackIndex) return this.trackIndex;
-    const index = new Map<number, Map<number, TrackState[]>>();
-    this.sensors.forEach((s, i) => {
-      if (s.kind !== 'rf') return;
-      const bins = new Map<number, TrackState[]>();
-      for (const st of this.states.values()) {
-        if (!st.reportable || !st.last) continue;
-        const az = Math.atan2(st.last.e - s.e, st.last.n - s.n);
-        const key = ((Math.floor(az / RF_BIN) % RF_BINS) + RF_BINS) % RF_BINS;
-        let l = bins.get(key);
-        if (!l) bins.set(key, (l = []));
-        l.push(st);
-      }
-      index.set(i, bins);
-    });
-    this.trackIndex = index;
-    this.trackIndexMs = timeMs;
-    return index;
-  }
-
-  /** RF bearings of the window by sensor and azimuth bin, and by emitter, built once per pass when first needed. */
-  private rfIndexFor(timeMs: number): RfIndex {
-    if (this.rfIndexMs === timeMs && this.rfIndex) return this.rfIndex;
-    const index: RfIndex = { bySensor: new Map(), byEmitter: new Map() };
-    for (const r of this.rfHeard) {
-      if (!this.sensors[r.sensor]) continue;
-      let bins = index.bySensor.get(r.sensor);
-      if (!bins) index.bySensor.set(r.sensor, (bins = new Map()));
-      const key = ((Math.floor(r.az / RF_BIN) % RF_BINS) + RF_BINS) % RF_BINS;
-      let l = bins.get(key);
-      if (!l) bins.set(key, (l = []));
-      l.push(r);
-      let e = index.byEmitter.get(r.emitter);
-      if (!e) index.byEmitter.set(r.emitter, (e = []));
-      e.push(r);
-    }
-    this.rfIndex = index;
-    this.rfIndexMs = timeMs;
-    return index;
-  }
-
-  /**
    * The turn-tolerant gate between a young track's first state and an ended track that coasted
    * (no fix of its own for at least turnMinCoastS before its last state at `lastStateMs`): a drone
    * that turns while its track coasts on straight is lost, and the straight-line predictions
@@ -1039,7 +811,7 @@ export class Assessor {
     // The link its tracks took counts for its class only if it is not another track's (a bird
     // flying along a drone's line of bearing takes some of that drone's link bearings).
     const heard = ev.rfLink(ccfg.rfMinHits, ccfg.rfMinRate);
-    const borrowed = heard !== null && this.linkCarriedElsewhere(o, heard.emitterId, timeMs);
+    const borrowed = heard !== null && this.rf.linkCarriedElsewhere(o, heard.emitterId, timeMs);
     const link = borrowed ? null : heard;
     const cls = (st.classification = classify(ev, st.features, borrowed ? this.noRfClassifierConfig : ccfg));
     if (reportable && cls.cls !== o.reportedClass && cls.probability >= 0.6) {
@@ -1055,7 +827,7 @@ export class Assessor {
       // whether their bearings are centred on it and not better explained by another track;
       // elsewhere nothing is accumulated, and a link its tracks took still counts.
       const judged = isDrone && expected >= this.flagConfig.minExpectedPd;
-      const silent = !ev.remoteIdSerial && (judged ? !this.rfAlong(o, timeMs, link?.emitterId ?? null) : !link);
+      const silent = !ev.remoteIdSerial && (judged ? !this.rf.along(o, timeMs, link?.emitterId ?? null) : !link);
       const dtS = Number.isFinite(o.lastDarkMs) ? Math.min(5, (timeMs - o.lastDarkMs) / 1000) : 0;
       o.lastDarkMs = timeMs;
       ev.rfOpportunityS += dtS * expected;
