@@ -8,8 +8,6 @@
  *
  *   node dist/bench/fuzz/adsb.js [iterations=1000000] [seed=1]
  */
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   AdsbSource,
   cprGlobalAirborne,
@@ -24,12 +22,11 @@ import {
   parseSbsLine,
   setModeSParity,
 } from '../../src/ingest/adsb/index.js';
-import { Mutator, prng, printSummary, type FuzzResult } from './remoteid.js';
+import { Mutator, isMain, prng, printSummary, runFuzz, type FuzzResult, type FuzzOutcome, type FuzzTarget } from './harness.js';
 
-type R = { ok: true } | { ok: false; reason: string };
-type Target = { name: string; seeds: Uint8Array[]; maxLen: number; run: (input: Uint8Array) => R | R[] };
+type R = FuzzOutcome;
+type Target = FuzzTarget;
 
-const HANG_MS = 250;
 const OK: R = { ok: true };
 
 /** A plausible DF17 with a valid CRC: identification, position or velocity of one of a few aircraft. */
@@ -165,48 +162,12 @@ export function fuzzAdsb(iterations = 1_000_000, seed = 1): FuzzResult {
   const sink = new AdsbSource({ sensorId: 'fuzz', receiver: { latDeg: 37, lonDeg: 13.8 }, maxAircraft: 256, clock: () => 0 });
   lastCounts = {};
   const targets = buildTargets(m, sink);
-  const res: FuzzResult = { iterations: 0, crashes: 0, hangs: 0, rejectsByReason: {}, accepted: 0, maxHeapMB: 0, seconds: 0, slowestInputMs: 0, perTarget: {}, crashSamples: [] };
-  const start = performance.now();
-  const heap = () => {
-    res.maxHeapMB = Math.max(res.maxHeapMB, process.memoryUsage().heapUsed / 1048576);
-  };
-  heap();
-  for (let i = 0; i < iterations; i++) {
-    const t = targets[i % targets.length];
-    const input = m.int(2) ? m.mutate(m.pick(t.seeds), t.seeds, t.maxLen, [0, 0xff, 0x1a, 0x1a, 0x31, 0x33, 0x0a, 0x2c, 0x8d]) : m.bytes(m.int(t.maxLen));
-    const t1 = performance.now();
-    try {
-      const r = t.run(input);
-      for (const x of Array.isArray(r) ? r : [r]) {
-        if (x.ok) res.accepted++;
-        else res.rejectsByReason[x.reason] = (res.rejectsByReason[x.reason] ?? 0) + 1;
-      }
-    } catch (err) {
-      res.crashes++;
-      if (res.crashSamples.length < 10) res.crashSamples.push({ target: t.name, inputHex: Buffer.from(input).toString('hex').slice(0, 2000), error: String(err instanceof Error ? err.stack : err) });
-    }
-    const dt = performance.now() - t1;
-    if (dt > res.slowestInputMs) res.slowestInputMs = dt;
-    if (dt > HANG_MS) res.hangs++;
-    res.perTarget[t.name] = (res.perTarget[t.name] ?? 0) + 1;
-    res.iterations++;
-    if ((i & 0x3fff) === 0) heap();
-  }
-  heap();
-  res.seconds = (performance.now() - start) / 1000;
+  const res = runFuzz(targets, iterations, m, [0, 0xff, 0x1a, 0x1a, 0x31, 0x33, 0x0a, 0x2c, 0x8d]);
   if (sink.table.size > 256) res.crashes++; // the table must stay within its bound
   return res;
 }
 
-function isMain(): boolean {
-  try {
-    return !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isMain()) {
+if (isMain(import.meta.url)) {
   const iterations = Number(process.argv[2] ?? 1_000_000);
   const seed = Number(process.argv[3] ?? 1);
   const r = fuzzAdsb(iterations, seed);
