@@ -280,15 +280,13 @@ export function registerRoutes(app: FastifyInstance, d: RouteDeps): void {
 
   route(app, {
     method: 'GET', url: '/api/activity', access: 'viewer', tags: ['tracks'], query: S.activityQuery,
-    summary: 'Where and when drones flew: track-seconds per grid cell and per UTC hour of day, from the stored history (the heatmap)',
+    summary: 'Where and when drones (or all tracks) flew: track-seconds per grid cell and per UTC hour of day, over whole hours (the heatmap)',
     response: { 200: S.activitySchema },
     handler: ({ query }) => {
       const toMs = query.to ?? timeNow(), fromMs = query.from ?? toMs - (query.hours ?? 24) * 3600_000;
       if (fromMs > toMs) throw badRequest(`from (${fromMs}) is after to (${toMs})`);
-      const minPDrone = query.minPDrone ?? 0.5;
-      // The same angle both ways: cellM tall, cellM · cos(latitude) wide (0.9 · cellM on the Rio Grande).
-      const cellDeg = (query.cellM ?? 250) / 111_320;
-      return { fromMs, toMs, minPDrone, ...store.activity({ fromMs, toMs, minPDrone, cellDeg }) };
+      const all = query.all === 'true' || query.all === '1';
+      return { fromMs, toMs, all, ...store.activity({ fromMs, toMs, all }) };
     },
   });
 

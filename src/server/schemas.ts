@@ -37,14 +37,12 @@ export const activityQuery = z.object({
   from: msQuery.optional(), to: msQuery.optional(),
   /** Window length [h] when `from` is not given (default 24). */
   hours: z.coerce.number().min(0.01).max(24 * 366).optional(),
-  /** Count only what was at least this likely a drone (default 0.5; 0: every track). */
-  minPDrone: z.coerce.number().min(0).max(1).optional(),
-  /** Grid cell size [m] (default 250). */
-  cellM: z.coerce.number().min(10).max(10_000).optional(),
+  /** Everything tracked (`true`), not only drones (samples at P(drone) ≥ ½; the default). */
+  all: z.enum(['true', 'false', '1', '0']).optional(),
 });
 export const activitySchema = z.object({
-  fromMs: z.number(), toMs: z.number(), minPDrone: z.number(), cellDeg: z.number(), tracks: z.number().int(),
-  cells: z.array(z.object({ latDeg: z.number(), lonDeg: z.number(), trackSeconds: z.number(), tracks: z.number().int() })),
+  fromMs: z.number(), toMs: z.number(), all: z.boolean(), cellDeg: z.number(), tracks: z.number().int(),
+  cells: z.array(z.object({ latDeg: z.number(), lonDeg: z.number(), trackSeconds: z.number() })),
   hoursUtc: z.array(z.number()).length(24),
 });
 export const blueForceSchema = z.object({

@@ -54,7 +54,31 @@ const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE sensors (id TEXT PRIMARY KEY, added_ms INTEGER NOT NULL, json TEXT NOT NULL);
   `,
+  // 3: where and when tracks flew, kept as it is written (the heatmap): history samples per
+  // hour, drone-or-not and grid cell (1/ACTIVITY_CELLS_PER_DEG degrees, indexed from the south-west corner of
+  // the world), and which tracks flew in each hour. Aggregating track_history when asked took
+  // seconds on a week of it, and better-sqlite3 blocks the process while it runs. Filled from
+  // the history already stored.
+  `
+  CREATE TABLE activity (
+    hour_ms INTEGER NOT NULL, drone INTEGER NOT NULL, y INTEGER NOT NULL, x INTEGER NOT NULL, samples INTEGER NOT NULL,
+    PRIMARY KEY (hour_ms, drone, y, x)
+  ) WITHOUT ROWID;
+  CREATE TABLE activity_tracks (
+    hour_ms INTEGER NOT NULL, drone INTEGER NOT NULL, track_id INTEGER NOT NULL,
+    PRIMARY KEY (hour_ms, drone, track_id)
+  ) WITHOUT ROWID;
+  INSERT INTO activity (hour_ms, drone, y, x, samples)
+    SELECT (CAST(time_ms AS INTEGER) / 3600000) * 3600000, p_drone >= 0.5, CAST((lat + 90) * 500 AS INTEGER), CAST((lon + 180) * 500 AS INTEGER), count(*)
+    FROM track_history WHERE lat IS NOT NULL AND lon IS NOT NULL AND p_drone IS NOT NULL GROUP BY 1, 2, 3, 4;
+  INSERT INTO activity_tracks (hour_ms, drone, track_id)
+    SELECT DISTINCT (CAST(time_ms AS INTEGER) / 3600000) * 3600000, p_drone >= 0.5, track_id
+    FROM track_history WHERE lat IS NOT NULL AND lon IS NOT NULL AND p_drone IS NOT NULL;
+  `,
 ];
+
+/** Activity grid cells per degree of latitude and of longitude: 1/500°, 222 m tall. */
+export const ACTIVITY_CELLS_PER_DEG = 500;
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 

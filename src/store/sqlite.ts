@@ -12,7 +12,7 @@ import type { TrackEvent } from '../assess/types.js';
 import type { Detection } from '../model/detection.js';
 import type { TrackUpdate, TrackView } from '../pipeline/views.js';
 import type { SensorConfig } from '../sim/sensor-models.js';
-import { migrate } from './schema.js';
+import { ACTIVITY_CELLS_PER_DEG, migrate } from './schema.js';
 import {
   DEFAULT_RETENTION,
   type RetentionSettings,
@@ -61,7 +61,7 @@ export class SqliteStore implements Store {
   private readonly historySlot = new Map<number, number>();
   private readonly unwritten = new Map<number, TrackView>();
 
-  private readonly q: Record<'detections' | 'history' | 'last' | 'events' | 'alerts' | 'changes' | 'actions' | 'audit', Queue>;
+  private readonly q: Record<'detections' | 'history' | 'activity' | 'activityTracks' | 'last' | 'events' | 'alerts' | 'changes' | 'actions' | 'audit', Queue>;
   private readonly s: Record<DirectName, Statement>;
   private readonly prunes: [table: string, statement: Statement, cutoff: keyof Cutoffs][];
   private readonly writeQueued: () => void;
@@ -91,6 +91,9 @@ export class SqliteStore implements Store {
       detections: queue('INSERT INTO detections (time_ms, sensor_id, json) VALUES (?, ?, ?)'),
       history: queue(`INSERT INTO track_history (track_id, time_ms, lat, lon, altitude, speed, course, cls, p_drone, threat)
                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      activity: queue(`INSERT INTO activity (hour_ms, drone, y, x, samples) VALUES (?, ?, ?, ?, 1)
+                       ON CONFLICT (hour_ms, drone, y, x) DO UPDATE SET samples = samples + 1`),
+      activityTracks: queue('INSERT OR IGNORE INTO activity_tracks (hour_ms, drone, track_id) VALUES (?, ?, ?)'),
       last: queue(`INSERT INTO track_last (track_id, time_ms, json) VALUES (?, ?, ?)
                    ON CONFLICT (track_id) DO UPDATE SET time_ms = excluded.time_ms, json = excluded.json`),
       events: queue('INSERT INTO events (time_ms, track_id, type, json) VALUES (?, ?, ?, ?)'),
@@ -230,15 +233,16 @@ export class SqliteStore implements Store {
   }
 
   activity(q: ActivityQuery): Activity {
-    const args = { fromMs: q.fromMs, toMs: q.toMs, minPDrone: q.minPDrone, cell: q.cellDeg };
+    const args = { fromHour: Math.floor(q.fromMs / HOUR_MS) * HOUR_MS, toHour: Math.floor(q.toMs / HOUR_MS) * HOUR_MS, minDrone: q.all ? 0 : 1 };
     // One history sample per track per historyIntervalMs: samples × interval = track-seconds.
     const perSample = this.historyIntervalMs / 1000;
-    const cells = (this.s.activityCells.all(args) as { y: number; x: number; samples: number; tracks: number }[]).map((c) => ({
-      latDeg: (c.y + 0.5) * q.cellDeg - 90, lonDeg: (c.x + 0.5) * q.cellDeg - 180, trackSeconds: c.samples * perSample, tracks: c.tracks,
+    const c = 1 / ACTIVITY_CELLS_PER_DEG;
+    const cells = (this.s.activityCells.all(args) as { y: number; x: number; samples: number }[]).map((r) => ({
+      latDeg: (r.y + 0.5) * c - 90, lonDeg: (r.x + 0.5) * c - 180, trackSeconds: r.samples * perSample,
     }));
     const hoursUtc = new Array<number>(24).fill(0);
     for (const h of this.s.activityHours.all(args) as { hour: number; samples: number }[]) hoursUtc[h.hour] = h.samples * perSample;
-    return { cellDeg: q.cellDeg, cells, hoursUtc, tracks: Number(this.s.activityTracks.get(args)) };
+    return { cellDeg: c, cells, hoursUtc, tracks: Number(this.s.activityTracks.get(args)) };
   }
 
   saveSensor(config: SensorConfig, addedMs: number): void {
@@ -332,6 +336,12 @@ export class SqliteStore implements Store {
       v.trackId, v.timeMs, v.latDeg, v.lonDeg, v.altitudeM, v.speedMps, v.courseDeg,
       v.classification.cls, v.classification.pDrone, v.threat.score,
     ]);
+    if (Number.isFinite(v.latDeg) && Number.isFinite(v.lonDeg) && Number.isFinite(v.timeMs)) {
+      const hourMs = Math.floor(v.timeMs / HOUR_MS) * HOUR_MS, drone = v.classification.pDrone >= 0.5 ? 1 : 0;
+      const y = Math.floor((v.latDeg + 90) * ACTIVITY_CELLS_PER_DEG), x = Math.floor((v.lonDeg + 180) * ACTIVITY_CELLS_PER_DEG);
+      this.push(this.q.activity, [hourMs, drone, y, x]);
+      this.push(this.q.activityTracks, [hourMs, drone, v.trackId]);
+    }
     this.push(this.q.last, [v.trackId, v.timeMs, JSON.stringify(v)]);
   }
 }
@@ -358,14 +368,12 @@ const DIRECT = {
   trackHistory: `SELECT time_ms AS timeMs, lat AS latDeg, lon AS lonDeg, altitude AS altitudeM, speed AS speedMps,
                    course AS courseDeg, cls, p_drone AS pDrone, threat
                  FROM track_history WHERE track_id = @trackId AND ${WINDOW} ORDER BY time_ms, id LIMIT @limit`,
-  // Cells index from the south-west corner of the world (lat + 90, lon + 180 ≥ 0: CAST floors).
-  activityCells: `SELECT CAST((lat + 90) / @cell AS INTEGER) AS y, CAST((lon + 180) / @cell AS INTEGER) AS x,
-                    count(*) AS samples, count(DISTINCT track_id) AS tracks
-                  FROM track_history WHERE ${WINDOW} AND p_drone >= @minPDrone AND lat IS NOT NULL AND lon IS NOT NULL
-                  GROUP BY y, x`,
-  activityHours: `SELECT CAST(time_ms / 3600000 AS INTEGER) % 24 AS hour, count(*) AS samples, count(DISTINCT track_id) AS tracks
-                  FROM track_history WHERE ${WINDOW} AND p_drone >= @minPDrone GROUP BY hour`,
-  activityTracks: `SELECT count(DISTINCT track_id) FROM track_history WHERE ${WINDOW} AND p_drone >= @minPDrone`,
+  activityCells: `SELECT y, x, sum(samples) AS samples FROM activity
+                  WHERE hour_ms >= @fromHour AND hour_ms <= @toHour AND drone >= @minDrone GROUP BY y, x`,
+  activityHours: `SELECT (hour_ms / 3600000) % 24 AS hour, sum(samples) AS samples FROM activity
+                  WHERE hour_ms >= @fromHour AND hour_ms <= @toHour AND drone >= @minDrone GROUP BY hour`,
+  activityTracks: `SELECT count(DISTINCT track_id) FROM activity_tracks
+                   WHERE hour_ms >= @fromHour AND hour_ms <= @toHour AND drone >= @minDrone`,
   lastTrackView: 'SELECT json FROM track_last WHERE track_id = ?',
   eventsByTime: `SELECT json FROM events WHERE ${WINDOW} AND (@type IS NULL OR type = @type)
                  ORDER BY time_ms, id LIMIT @limit`,
@@ -412,6 +420,9 @@ function preparePrunes(db: Database.Database): [string, Statement, keyof Cutoffs
     ['alerts', db.prepare(`DELETE FROM alerts WHERE id IN (${resolvedBefore})`), 'alerts'],
     ['actions', db.prepare('DELETE FROM actions WHERE time_ms < ?'), 'alerts'],
     ['audit', db.prepare('DELETE FROM audit WHERE time_ms < ?'), 'alerts'],
+    // The activity aggregates are small: kept as long as the alerts (a heatmap spans months).
+    ['activity', db.prepare('DELETE FROM activity WHERE hour_ms < ?'), 'alerts'],
+    ['activity_tracks', db.prepare('DELETE FROM activity_tracks WHERE hour_ms < ?'), 'alerts'],
   ];
 }
 

@@ -30,12 +30,13 @@ export interface TrackHistoryPoint {
 }
 
 /**
- * Where and when tracks flew, from the stored track history: track-seconds per grid cell (the
- * cell's centre) and per UTC hour of day, over the tracks at or above a P(drone).
+ * Where and when tracks flew, kept as the track history is written: track-seconds per grid cell
+ * (its centre; cells of `cellDeg`) and per UTC hour of day, for drones (samples at P(drone) ≥ ½)
+ * or for everything tracked, over whole UTC hours.
  */
 export interface Activity {
   cellDeg: number;
-  cells: { latDeg: number; lonDeg: number; trackSeconds: number; tracks: number }[];
+  cells: { latDeg: number; lonDeg: number; trackSeconds: number }[];
   /** Track-seconds per UTC hour of day, 0 … 23. */
   hoursUtc: number[];
   /** Distinct tracks in the window. */
@@ -43,12 +44,11 @@ export interface Activity {
 }
 
 export interface ActivityQuery {
+  /** The window, widened to whole UTC hours. */
   fromMs: number;
   toMs: number;
-  /** Only samples whose P(drone) was at least this (0: every track). */
-  minPDrone: number;
-  /** Grid cell size [degrees of latitude and longitude]. */
-  cellDeg: number;
+  /** Everything tracked, not only drones. */
+  all: boolean;
 }
 
 export interface TimeWindow {

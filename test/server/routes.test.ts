@@ -173,35 +173,41 @@ describe('reads', () => {
     expect(r.body.positions[1]).toMatchObject({ callsign: 'PATROL-7', group: { name: 'Cyan', role: 'Team Member' } });
   });
 
-  it('GET /api/activity: where and when drones flew, from the stored history, by cell and UTC hour', async () => {
+  it('GET /api/activity: where and when drones flew, kept as the history is written, by cell and UTC hour', async () => {
     f.record();
-    const r = await get('/api/activity?cellM=500');
+    const r = await get('/api/activity');
     expect(r.status).toBe(200);
     const now = f.pipeline.counters.lastUpdateMs!;
-    expect(r.body).toMatchObject({ toMs: now, fromMs: now - 86_400_000, minPDrone: 0.5 });
+    expect(r.body).toMatchObject({ toMs: now, fromMs: now - 86_400_000, all: false, cellDeg: 1 / 500 });
     expect(r.body.cells.length).toBeGreaterThan(0);
     expect(r.body.tracks).toBeGreaterThan(0);
     // The same track-seconds by place and by hour; border-night runs from 04:00 UTC.
     const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
     expect(total(r.body.cells.map((c: any) => c.trackSeconds))).toBe(total(r.body.hoursUtc));
     expect(r.body.hoursUtc[4]).toBe(total(r.body.hoursUtc));
-    // Each stored sample of a likely drone lies in a returned cell (cells are 500 m of latitude tall).
+    // Every stored sample of a likely drone lies in a returned cell, and they add up to it.
     const half = r.body.cellDeg / 2;
-    for (const t of f.pipeline.tracks().filter((x) => x.classification.pDrone >= 0.5)) {
+    let samples = 0;
+    const tracks = new Set<number>();
+    for (const t of f.pipeline.tracks()) {
       for (const p of f.store.trackHistory(t.trackId).filter((h) => h.pDrone >= 0.5)) {
+        samples++;
+        tracks.add(t.trackId);
         expect(r.body.cells.some((c: any) => Math.abs(c.latDeg - p.latDeg) <= half + 1e-9 && Math.abs(c.lonDeg - p.lonDeg) <= half + 1e-9)).toBe(true);
       }
     }
-    // Everything that flew counts more than the drones alone; an empty window has nothing.
-    const all = await get('/api/activity?cellM=500&minPDrone=0');
+    expect(total(r.body.hoursUtc)).toBeGreaterThanOrEqual(samples);
+    expect(r.body.tracks).toBeGreaterThanOrEqual(tracks.size);
+    // Everything tracked counts more than the drones alone; a window before the run has nothing.
+    const all = await get('/api/activity?all=true');
+    expect(all.body.all).toBe(true);
     expect(total(all.body.hoursUtc)).toBeGreaterThan(total(r.body.hoursUtc));
-    const before = await get(`/api/activity?to=${f.startMs - 1}`);
+    expect(all.body.tracks).toBeGreaterThan(r.body.tracks);
+    const before = await get(`/api/activity?to=${f.startMs - 3_600_000}`);
     expect(before.body).toMatchObject({ cells: [], tracks: 0 });
     expect((await get(`/api/activity?from=${f.timeMs()}&to=${f.startMs}`)).status).toBe(400);
-    expect((await get('/api/activity?cellM=1')).status).toBe(400);
-    const hour = await get('/api/activity?hours=0.05');
-    expect(hour.body.fromMs).toBe(now - 180_000);
-    expect(total(hour.body.hoursUtc)).toBeLessThan(total(r.body.hoursUtc));
+    expect((await get('/api/activity?all=maybe')).status).toBe(400);
+    expect((await get('/api/activity?hours=0.05')).body.fromMs).toBe(now - 180_000);
   });
 
   it('GET /api/export/tracks.geojson: a Point per track (no arrays in properties) and LineString trails', async () => {

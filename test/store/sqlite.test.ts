@@ -327,8 +327,11 @@ describe('SqliteStore', () => {
       store.addAudit({ timeMs: a - 1, by: 'ops', action: 'resolve', alertId: 'alert-1', trackId: null, detail: '' });
 
       expect(store.prune(now)).toEqual({
-        detections: 1, track_history: 2, track_last: 1, events: 1, alert_changes: 1, alerts: 1, actions: 1, audit: 1,
+        detections: 1, track_history: 2, track_last: 1, events: 1, alert_changes: 1, alerts: 1, actions: 1, audit: 1, activity: 0, activity_tracks: 0,
       });
+      // Where they flew outlives the history (kept as long as the alerts): three samples, two tracks.
+      const act = store.activity({ fromMs: h - HOUR, toMs: now, all: true });
+      expect([act.hoursUtc.reduce((x, y) => x + y, 0), act.tracks]).toEqual([3, 2]);
       expect(all(store).map((x) => x.timeMs)).toEqual([d, now]);
       expect(store.trackHistory(1)).toEqual([]);
       expect(store.trackHistory(2).map((p) => p.timeMs)).toEqual([h]);
@@ -433,18 +436,23 @@ describe('SqliteStore', () => {
       expect(() => SqliteStore.open(newer)).toThrow(new RegExp(`schema version 99 is newer than this build supports \\(${SCHEMA_VERSION}\\)`));
     });
 
-    it('upgrades a version-1 store in place, keeping what it holds, and then keeps run-time sensors', () => {
+    it('upgrades a version-1 store in place, keeping what it holds (its history in the activity tables), and then keeps run-time sensors', () => {
       const old = path.join(dir, 'v1.db');
       let store = SqliteStore.open(old);
       store.setMeta('kept', 'yes');
+      const t = Date.parse('2026-11-20T05:10:00Z');
+      store.addTrackUpdate({ timeMs: t, tracks: [view(7, t)], removed: [] });
+      store.addTrackUpdate({ timeMs: t + 2000, tracks: [view(7, t + 2000)], removed: [] });
       store.close();
-      // What the first build wrote: schema version 1, no sensors table.
+      // What the first build wrote: schema version 1, none of the later tables.
       const raw = new Database(old);
-      raw.exec(`DROP TABLE sensors; UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
+      raw.exec(`DROP TABLE sensors; DROP TABLE activity; DROP TABLE activity_tracks; UPDATE meta SET value = '1' WHERE key = 'schema_version'`);
       raw.close();
       store = SqliteStore.open(old);
       expect(store.getMeta('schema_version')).toBe(String(SCHEMA_VERSION));
       expect(store.getMeta('kept')).toBe('yes');
+      const act = store.activity({ fromMs: t, toMs: t, all: true });
+      expect([act.hoursUtc[5], act.tracks, act.cells.length]).toEqual([2, 1, 1]);
       const radar = (id: string, latDeg: number) => sensorConfigSchema.parse({ id, kind: 'radar', position: { latDeg, lonDeg: -98.2, heightAboveEllipsoidM: 20 } });
       store.saveSensor(radar('sapient:n1', 26.1), 1000);
       store.saveSensor(radar('sapient:n0', 26.1), 2000);

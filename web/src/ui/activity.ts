@@ -38,7 +38,7 @@ export function syncActivity(target: ActivityView | null): void {
 async function refresh(): Promise<void> {
   try {
     // The window ends at the server's picture time (a demo's clock may run ahead of this one's).
-    const a = await api<Activity>(`/api/activity?hours=${prefs.activityHours}&minPDrone=${prefs.activityAll ? 0 : 0.5}`);
+    const a = await api<Activity>(`/api/activity?hours=${prefs.activityHours}&all=${prefs.activityAll}`);
     last = a;
     view?.setActivity(a.cells);
   } catch (err) {
