@@ -161,6 +161,7 @@ export function assessSensorsFrom(configs: readonly SensorConfig[], frame: Local
       s.halfPdRangeM = c.halfPdRangeM;
       s.pdSteepness = c.pdSteepness;
     }
+    if (c.kind === 'rf') s.updateIntervalMs = c.updateIntervalS * 1000;
     return s;
   });
 }

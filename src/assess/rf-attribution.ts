@@ -3,12 +3,13 @@
  * traffic a line passes several drones, and the tracker hands a link's bearings to whichever
  * track they gate with. So attribution is judged here, from the bearings of the last half minute
  * against where each object's tracks were: a link is an object's when its bearings are centred
- * on it (emitterFit), each detector heard it as often as its Pd there says (heardAsExpected), and
- * no other track explains them clearly better. The dark-drone flag and the classifier's link term
+ * on it (emitterFit), each detector heard it as often as its Pd there says — against the other
+ * detectors' counts (heardAsExpected) and against its own report rate (heardOftenEnough: all one
+ * detector alone can say about range) — and no other track explains them clearly better. The dark-drone flag and the classifier's link term
  * both stand on it (see Assessor.conclude).
  */
 import type { AssessSensor } from './types.js';
-import { emitterFit, expectedRfPd, heardAsExpected, type BearingResidual, type FlagConfig } from './flags.js';
+import { emitterFit, expectedRfPd, heardAsExpected, poissonCdf, type BearingResidual, type FlagConfig } from './flags.js';
 import { wrapPi } from './geometry.js';
 import type { History, Sample } from './history.js';
 
@@ -166,11 +167,38 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
       const heard = new Map<number, number>();
       for (const r of bearings) heard.set(r.sensor, (heard.get(r.sensor) ?? 0) + 1);
       if (!heardAsExpected(this.rfSensorIndices().map((k) => ({ heard: heard.get(k) ?? 0, pd: expectedRfPd([this.sensors[k]], c.e, c.n, c.u) })), cfg)) continue;
+      if (!this.heardOftenEnough(bearings, heard, o, c, timeMs)) continue;
       if (mine.chi2 > cfg.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs)) continue;
       o.rfAlong = true;
       break;
     }
     return o.rfAlong;
+  }
+
+  /**
+   * Whether each covering detector heard the emitter about as often as its own report rate and
+   * its Pd at the object say it would, had the object carried it: once per update interval with
+   * probability Pd(range). This is what one detector alone can tell: a line of bearing passes
+   * many drones, but a link carried 5 km out is heard a fifth as often as one carried 1.5 km
+   * out. The span counted starts when both the object and the emitter were there (a link
+   * switched on late is not held against its carrier); too few reports (Poisson tail below
+   * rfMissProbability) put the link elsewhere on the line.
+   */
+  private heardOftenEnough(bearings: readonly RfBearing[], heard: ReadonlyMap<number, number>, o: O, c: { e: number; n: number; u: number }, timeMs: number): boolean {
+    let firstHeard = Infinity;
+    for (const r of bearings) firstHeard = Math.min(firstHeard, r.t);
+    let firstSeen = Infinity;
+    for (const m of o.members) if (m.history.length > 0) firstSeen = Math.min(firstSeen, m.history.get(0, 'timeMs'));
+    const spanMs = timeMs - Math.max(timeMs - RF_WINDOW_MS, firstHeard, firstSeen);
+    if (!(spanMs > 0)) return true;
+    for (const k of this.rfSensorIndices()) {
+      const s = this.sensors[k];
+      if (!s.updateIntervalMs) continue;
+      const pd = expectedRfPd([s], c.e, c.n, c.u);
+      if (pd < this.cfg.minExpectedPd) continue;
+      if (poissonCdf(heard.get(k) ?? 0, (spanMs / s.updateIntervalMs) * pd) < this.cfg.rfMissProbability) return false;
+    }
+    return true;
   }
 
   /**

@@ -59,6 +59,8 @@ export interface AssessSensor {
   pdMax?: number;
   halfPdRangeM?: number;
   pdSteepness?: number;
+  /** An RF detector reports each emitter it hears once per this interval [ms] (its datasheet rate). */
+  updateIntervalMs?: number;
 }
 
 /**

@@ -337,22 +337,40 @@ describe('Assessor: the dark flag', () => {
     expect(events.filter((e): e is Extract<TrackEvent, { type: 'dark-drone' }> => e.type === 'dark-drone').map((e) => e.flagged)).toEqual([true]);
   });
 
-  it('a link the tracker gave to no track, heard along the drone\'s bearing, is not silence', () => {
+  /**
+   * One RF detector; a drone flying `path` with radar fixes every second, and a link (given to no
+   * track) along its exact line of bearing, heard in the seconds `heardAt` picks. The dark events.
+   */
+  function lineOfBearing(path: Waypoint[], heardAt: (s: number) => boolean): TrackEvent[] {
     const a = makeAssessor();
-    const t = new FakeTrack(1, 0, 200, 20);
+    const t = new FakeTrack(1, path[0].e, path[0].n, path[0].u);
     const events: TrackEvent[] = [];
     for (let tS = 0; tS <= 120; tS += 0.5) {
-      const p = along(north, tS);
+      const p = along(path, tS);
       const timeMs = Math.round(T0 + tS * 1000);
-      t.set(timeMs, p.e, p.n, p.u, 0, 1000 / 120, 0);
+      t.set(timeMs, p.e, p.n, p.u, p.ve, p.vn, p.vu);
       const ev = new Map<number, EvidenceItem[]>();
       if (Number.isInteger(tS)) {
         ev.set(1, [radarItem(timeMs, p.e, p.n, p.u)]);
-        ev.set(-1, [{ timeMs, sensor: 3, evidence: { rf: { protocol: 'DJI OcuSync 3', frequencyMHz: 2437, emitterId: 'e9' } }, bearing: { azimuthRad: Math.atan2(p.e - 0, p.n - 800), sigmaRad: 0.05 } }]);
+        if (heardAt(tS)) ev.set(-1, [{ timeMs, sensor: 3, evidence: { rf: { protocol: 'DJI OcuSync 3', frequencyMHz: 2437, emitterId: 'e9' } }, bearing: { azimuthRad: Math.atan2(p.e - 0, p.n - 800), sigmaRad: 0.05 } }]);
       }
       events.push(...a.update(timeMs, [t], ev).events);
     }
-    expect(events.some((e) => e.type === 'dark-drone')).toBe(false);
+    return events.filter((e) => e.type === 'dark-drone');
+  }
+
+  it('a link the tracker gave to no track, heard along the drone\'s bearing, is not silence', () => {
+    expect(lineOfBearing(north, () => true)).toEqual([]);
+  });
+
+  it('one detector: a link on the drone\'s line of bearing heard as seldom as from far beyond it is not its link', () => {
+    // 0.4–1.1 km from the detector a link it carried would be heard at Pd ≈ 0.95 every second;
+    // this one is heard one second in four, as from a drone 5 km out on the same line.
+    const dark = lineOfBearing(north, (s) => s % 4 === 0);
+    expect(dark.map((e) => (e as Extract<TrackEvent, { type: 'dark-drone' }>).flagged)).toEqual([true]);
+    // At 3.1–3.6 km (Pd 0.75 → 0.6) the same rate of two seconds in three is what its own link would give.
+    const far: Waypoint[] = [{ t: 0, e: 0, n: 3900, u: 40 }, { t: 120, e: 0, n: 4400, u: 40 }];
+    expect(lineOfBearing(far, (s) => s % 3 !== 0)).toEqual([]);
   });
 });
 

@@ -29,7 +29,7 @@ export const SENSORS: AssessSensor[] = [
   { id: 'radar', kind: 'radar', e: 0, n: 1000, u: 15, maxRangeM: 5000 },
   { id: 'mic', kind: 'acoustic', e: 0, n: 500, u: 3, maxRangeM: 600 },
   { id: 'cam', kind: 'eoir', e: 100, n: 500, u: 20, maxRangeM: 2500 },
-  { id: 'rf', kind: 'rf', e: 0, n: 800, u: 10, maxRangeM: 6000, pdMax: 0.95, halfPdRangeM: 4000, pdSteepness: 6 },
+  { id: 'rf', kind: 'rf', e: 0, n: 800, u: 10, maxRangeM: 6000, pdMax: 0.95, halfPdRangeM: 4000, pdSteepness: 6, updateIntervalMs: 1000 },
   { id: 'rid', kind: 'remoteid', e: 0, n: 900, u: 5, maxRangeM: 2000 },
   { id: 'adsb', kind: 'adsb', e: 0, n: 900, u: 5, maxRangeM: 150_000 },
 ];
