@@ -161,7 +161,8 @@ export function assessSensorsFrom(configs: readonly SensorConfig[], frame: Local
       s.halfPdRangeM = c.halfPdRangeM;
       s.pdSteepness = c.pdSteepness;
     }
-    if (c.kind === 'rf') s.updateIntervalMs = c.updateIntervalS * 1000;
+    // A report-driven detector (a SAPIENT node) reports each emitter at its report interval.
+    if (c.kind === 'rf') s.updateIntervalMs = (c.reportIntervalS ?? c.updateIntervalS) * 1000;
     return s;
   });
 }
