@@ -5,8 +5,8 @@
  * against where each object's tracks were: a link is an object's when its bearings are centred
  * on it (emitterFit), each detector heard it as often as its Pd there says — against the other
  * detectors' counts (heardAsExpected) and against its own report rate (heardOftenEnough: all one
- * detector alone can say about range) — and no other track explains them clearly better. The dark-drone flag and the classifier's link term
- * both stand on it (see Assessor.conclude).
+ * detector alone can say about range) — and no other track explains them clearly better. The
+ * dark-drone flag and the classifier's link term both stand on it (see Assessor.conclude).
  */
 import type { AssessSensor } from './types.js';
 import { emitterFit, expectedRfPd, heardAsExpected, poissonCdf, type BearingResidual, type FlagConfig } from './flags.js';
