@@ -19,6 +19,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { FrameDecoder, frame } from '../../src/ingest/sapient/framing.js';
+import { prng } from './harness.js';
 import { sapientToJson } from '../../src/ingest/sapient/json.js';
 import { encodeSapientMessage, type ProtoObject } from '../../src/ingest/sapient/schema.js';
 import { parseSapientBinary, parseSapientJson } from '../../src/ingest/sapient/validate.js';
@@ -40,18 +41,6 @@ export interface FuzzSummary {
 }
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
-
-/** mulberry32: small, fast, good enough to drive mutations reproducibly. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function corpus(): Uint8Array[] {
   const out: Uint8Array[] = [];
@@ -220,7 +209,7 @@ export async function fuzzSapient(iterations: number, seed: number): Promise<Fuz
   // Built once: nesting just under, at and far past protobufjs' limit of 100.
   const deep = [40, 95, 97, 98, 99, 100, 101, 120, 500, 3000].map((d) => frame(deepNesting(d)));
   const jsonSeeds = seeds.map((s) => JSON.stringify(sapientToJson(parseSapientBinary(s).message ?? {})));
-  const r = rng(seed);
+  const r = prng(seed);
   const rejects: Record<string, number> = {};
   const bump = (k: string) => (rejects[k] = (rejects[k] ?? 0) + 1);
   const crashSamples: string[] = [];

@@ -260,7 +260,6 @@ export class Assessor {
   private readonly friendlyIds = new Set<string>();
   private readonly ctx: BehaviourContext;
   private readonly geoScratch = new Float64Array(3);
-  private readonly rfSensors: AssessSensor[];
   /** Which track's RF links are whose (bearings of the last half minute). */
   private readonly rf: RfAttribution<TrackState, ObjectState>;
   private pass = 0;
@@ -278,7 +277,6 @@ export class Assessor {
     this.ruleConfig = { ...DEFAULT_RULE_CONFIG, ...config.rules };
     this.correlationConfig = { ...DEFAULT_CORRELATION_CONFIG, ...config.correlation };
     this.rules = config.ruleSet ?? DEFAULT_RULES;
-    this.rfSensors = config.sensors.filter((s) => s.kind === 'rf');
     this.rf = new RfAttribution(this.sensors, this.flagConfig, () => this.states.values());
     this.noRfClassifierConfig = { ...this.classifierConfig, rf: { 'rotary-drone': 1, 'fixed-wing-drone': 1, bird: 1, 'manned-aircraft': 1, 'ground-vehicle': 1, unknown: 1 } };
     const w = config.whitelist ?? {};
@@ -295,10 +293,7 @@ export class Assessor {
   addSensor(s: AssessSensor): number {
     const list = this.sensors as AssessSensor[];
     list.push(s);
-    if (s.kind === 'rf') {
-      this.rfSensors.push(s);
-      this.rf.sensorAdded();
-    }
+    if (s.kind === 'rf') this.rf.sensorAdded();
     return list.length - 1;
   }
 
@@ -822,7 +817,7 @@ export class Assessor {
     // Dark: once per object per pass, on the time since the object's last dark update.
     const isDrone = cls.pDrone >= ccfg.droneThreshold;
     if (reportable && o.lastDarkMs !== timeMs) {
-      const expected = expectedRfPd(this.rfSensors, s.e, s.n, s.u);
+      const expected = expectedRfPd(this.rf.rfSensors(), s.e, s.n, s.u);
       // Inside RF coverage a drone's links (the one its tracks took included) are judged by
       // whether their bearings are centred on it and not better explained by another track;
       // elsewhere nothing is accumulated, and a link its tracks took still counts.

@@ -87,7 +87,8 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
     this.trackIndex = null;
   }
 
-  private rfSensors(): AssessSensor[] {
+  /** The RF detectors among the sensors. */
+  rfSensors(): readonly AssessSensor[] {
     this.refreshRfSensors();
     return this.rfCache.sensors;
   }

@@ -19,6 +19,7 @@
 import { Socket, createConnection } from 'node:net';
 import type { Detection } from '../../model/detection.js';
 import { Backoff, type BackoffOptions } from '../../net/backoff.js';
+import { destroySocket } from '../../net/socket.js';
 import { AdsbSource, type AdsbCounters, type AdsbItem, type AdsbSourceOptions } from './source.js';
 
 export interface AdsbFeedClientOptions extends AdsbSourceOptions {
@@ -85,11 +86,7 @@ export class AdsbFeedClient {
     this.timer = null;
     const s = this.socket;
     this.socket = null;
-    if (!s || s.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      s.once('close', () => resolve());
-      s.destroy();
-    });
+    return destroySocket(s);
   }
 
   private emit(e: Parameters<NonNullable<AdsbFeedClientOptions['onEvent']>>[0]): void {

@@ -17,6 +17,7 @@ import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import type { Detection } from '../../model/detection.js';
 import { Backoff, type BackoffOptions } from '../../net/backoff.js';
+import { destroySocket } from '../../net/socket.js';
 import { LineSplitter } from '../adsb/sbs.js';
 import { MAX_LINE_CHARS } from './feed.js';
 import { RemoteIdSource, type RemoteIdSourceOptions, type RidCounters } from './index.js';
@@ -122,11 +123,7 @@ export class RemoteIdTcpClient {
     this.timer = null;
     const s = this.socket;
     this.socket = null;
-    if (!s || s.destroyed) return Promise.resolve();
-    return new Promise((resolve) => {
-      s.once('close', () => resolve());
-      s.destroy();
-    });
+    return destroySocket(s);
   }
 
   private connect(): void {
