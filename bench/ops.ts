@@ -88,7 +88,8 @@ export function renderOps(r: OpsBenchResult): string {
   out.push(`| drop-point error median / p90 | ${num(o.dropErrorMedian)} m / ${num(o.dropErrorP90)} m (${o.dropsDetectedInCoverage}/${o.dropsInCoverage} drops in coverage detected, ${o.dropsDetected}/${o.drops} of all) | median ≤ 25 m | ${met(o.dropErrorMedian === null ? null : o.dropErrorMedian <= t.dropErrorMedian)} |`);
   out.push(`| launch-point error median | ${num(o.launchErrorMedian, 0)} m (${o.launchEstimates} threat drones) | – | |`);
   out.push(`| false alerts per 24 h, benign-day | ${num(benign, 2)} (${Math.round(((benign ?? 0) * o.benignHours) / 24)} in ${o.benignHours.toFixed(1)} h) | ≤ 1 | ${met(benign === null ? null : benign <= t.falseAlertsPer24h)} |`);
-  out.push(`| alerts on non-threats, all scenarios | ${o.falseAlerts} of ${o.alertsOpened} (${num(o.falseAlertsPer24h, 2)} per 24 h) | – | |`);
+  const byClass = Object.entries(o.falseAlertsByClass).sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c} ${n}`).join(', ');
+  out.push(`| alerts on non-threats, all scenarios | ${o.falseAlerts} of ${o.alertsOpened} (${num(o.falseAlertsPer24h, 2)} per 24 h${byClass ? `; on: ${byClass}` : ''}) | – | |`);
   out.push(`| manned aircraft alerted as drones | ${o.mannedAlertedAsDrone} | 0 | ${met(o.mannedAlertedAsDrone <= t.mannedAlertedAsDrone)} |`);
   out.push(`| drone vs bird (matched track-seconds) | ${pct(o.droneVsBirdAccuracy)} | ≥ 95 % | ${met(o.droneVsBirdAccuracy === null ? null : o.droneVsBirdAccuracy >= t.droneVsBirdAccuracy)} |`);
   out.push(`| GOSPA mean (c = 20 m, 2-D) | ${num(o.gospa, 2)} m | – | |`, '');

@@ -3,11 +3,14 @@
  * and the events of this update and returns a Trigger (or null). Rules never fire for friends;
  * cooperative traffic (honest Remote ID, ADS-B) only alerts when it crosses the border, and then
  * low. Manned aircraft and birds never alert as drones: every drone rule requires P(drone) at
- * or above the threshold.
+ * or above the threshold — but for a crossing, where "more likely a drone than not" is enough
+ * to look (see RuleConfig.possibleDroneThreshold).
  *
  * Family 'incident' (one alert per track, escalating in place):
- *   border-crossing      an inbound crossing by a drone, within `crossingWindowS` of it → high
- *                        (optionally also one inferred from a launch point across the border);
+ *   border-crossing      an inbound crossing by a drone, within `crossingWindowS` of it → high;
+ *                        by a possible drone (P(drone) ≥ ½, below the threshold) → medium,
+ *                        raised in place if it is confirmed (optionally also a crossing
+ *                        inferred from a launch point across the border);
  *   zone-intrusion       inside a protected site or no-fly area, non-cooperative, the object
  *                        settled (see RuleConfig.settleS) → by criticality;
  *   zone-loiter          loitering in such a zone → one step above the intrusion;
@@ -26,6 +29,16 @@ import type { Trigger } from './types.js';
 export interface RuleConfig {
   /** P(drone) a track needs for any drone rule. */
   droneThreshold: number;
+  /**
+   * P(drone) at which an inbound crossing alerts as a possible drone (medium), below
+   * `droneThreshold` (which makes it high). A crossing is what a border sector exists to catch and
+   * its costs are not even: a look at a bird costs an operator a minute, a missed drug run is the
+   * failure the system is bought to prevent; so for this one rule "more likely a drone than not"
+   * is enough to alert, at a severity that says it is unconfirmed. It matters where nothing but
+   * kinematics is known (beyond a radar's micro-Doppler range, no RF detector, no camera): by
+   * design kinematics alone never reach `droneThreshold`.
+   */
+  possibleDroneThreshold: number;
   /** How long after an inbound crossing a crossing alert may still open (classification settling) [s]. */
   crossingWindowS: number;
   /**
@@ -59,6 +72,7 @@ export interface RuleConfig {
 
 export const DEFAULT_RULE_CONFIG: RuleConfig = {
   droneThreshold: 0.7,
+  possibleDroneThreshold: 0.5,
   crossingWindowS: 600,
   alertOnInferredCrossing: false,
   inferredCrossingMinPFar: 0.7,
@@ -93,17 +107,20 @@ export const borderCrossingRule: Rule = {
   id: 'border-crossing',
   family: 'incident',
   evaluate(a, _events, cfg) {
-    if (!isDrone(a, cfg) || a.disposition === 'friend' || !a.onProtectedSide) return null;
+    if (a.disposition === 'friend' || !a.onProtectedSide) return null;
     const c = a.crossedInbound;
-    if (c && (a.timeMs - c.timeMs) / 1000 <= cfg.crossingWindowS) {
-      const coop = a.disposition === 'cooperative';
+    const pDrone = a.classification.pDrone;
+    if (c && pDrone >= Math.min(cfg.possibleDroneThreshold, cfg.droneThreshold) && (a.timeMs - c.timeMs) / 1000 <= cfg.crossingWindowS) {
+      const coop = a.disposition === 'cooperative', confirmed = isDrone(a, cfg);
+      const evidence = [`crossed ${c.direction} ${c.from} → ${c.to} at ${fmtTime(c.crossingTimeMs)} (${fmtPoint(c.point)})${c.inferred ? ', inferred from its launch point' : ''}`];
+      if (!confirmed) evidence.push(`unconfirmed: P(drone) ${pDrone.toFixed(2)}, a drone from ${cfg.droneThreshold.toFixed(2)} (${a.classification.reasons.join('; ') || 'no evidence yet'})`);
       return {
-        rule: 'border-crossing', family: 'incident', severity: coop ? 'low' : 'high',
-        title: `${coop ? 'Cooperative drone' : 'Drone'} crossed the border ${c.from} → ${c.to}`,
-        evidence: [`crossed ${c.direction} ${c.from} → ${c.to} at ${fmtTime(c.crossingTimeMs)} (${fmtPoint(c.point)})${c.inferred ? ', inferred from its launch point' : ''}`],
-        events: [c],
+        rule: 'border-crossing', family: 'incident', severity: coop ? 'low' : confirmed ? 'high' : 'medium',
+        title: `${coop ? 'Cooperative drone' : confirmed ? 'Drone' : 'Possible drone'} crossed the border ${c.from} → ${c.to}`,
+        evidence, events: [c],
       };
     }
+    if (!isDrone(a, cfg)) return null;
     const l = a.launch;
     if (!c && l && cfg.alertOnInferredCrossing && nonCooperative(a) && launchedAcross(l, cfg) && a.objectAgeS >= cfg.inferredCrossingMinAgeS) {
       return {

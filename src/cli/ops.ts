@@ -74,6 +74,8 @@ export interface OpsRun {
   launches: { truthId: number; errorM: number; method: string }[];
   alertsOpened: number;
   falseAlerts: number;
+  /** What each alert on a non-threat was about: truth id (−1: nothing real), its class, the alert's first title. */
+  falseAlertList: { truthId: number; cls: ObjectClass | null; title: string }[];
   mannedAlertedAsDrone: number;
   /** truth class → assessed class → track-seconds. */
   confusion: Record<string, Record<string, number>>;
@@ -177,7 +179,7 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
   const labels = new Map<number, Labels>();
   /** The tracks each object was seen with (an alert's object may have tracks nearer the truth than its own). */
   const objectTracks = new Map<number, Set<number>>();
-  const alertRecords: { timeMs: number; trackId: number; objectId: number; family: string }[] = [];
+  const alertRecords: { timeMs: number; trackId: number; objectId: number; family: string; title: string }[] = [];
   const eventRecords: TrackEvent[] = [];
   const flaggedTracks = new Set<number>();
   const confusion: Record<string, Record<string, number>> = {};
@@ -255,7 +257,7 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
         if (!s) objectTracks.set(o, (s = new Set()));
         s.add(t.id);
       }
-      for (const c of u.alerts) if (c.kind === 'opened') alertRecords.push({ timeMs: c.timeMs, trackId: c.alert.trackId, objectId: c.alert.objectId, family: c.alert.family });
+      for (const c of u.alerts) if (c.kind === 'opened') alertRecords.push({ timeMs: c.timeMs, trackId: c.alert.trackId, objectId: c.alert.objectId, family: c.alert.family, title: c.alert.title });
       for (const e of u.events) {
         if (e.type === 'suspected-drop' || e.type === 'launch-point') eventRecords.push(e);
         else if (e.type === 'dark-drone' && e.flagged) flaggedTracks.add(e.trackId);
@@ -317,13 +319,14 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
 
   // Alerts → objects.
   const firstAlert = new Map<number, number>();
-  let falseAlerts = 0, manned = 0;
+  let manned = 0;
+  const falseAlertList: OpsRun['falseAlertList'] = [];
   for (const a of alertRecords) {
     const id = alertTruth(a);
     const m = metaById.get(id);
     // A spoofing alert on a Remote ID spoofer is right, whatever the scenario calls a threat.
     const rightSpoof = a.family === 'identity' && m?.remoteId?.spoofOffset !== undefined;
-    if (!m || (!m.threat && !rightSpoof)) falseAlerts++;
+    if (!m || (!m.threat && !rightSpoof)) falseAlertList.push({ truthId: m ? id : -1, cls: m?.cls ?? null, title: a.title });
     if (m?.cls === 'manned-aircraft') manned++;
     if (a.family === 'incident' && id >= 0 && !firstAlert.has(id)) firstAlert.set(id, a.timeMs);
   }
@@ -398,7 +401,7 @@ export function runOpsScenario(scenario: Scenario, opts: OpsOptions = {}): OpsRu
     scenario: scenario.name, seed: sim.seed, durationS: world.durationS, crossings,
     darkFlaggedTracks: flaggedTracks.size, darkFlaggedCorrect: darkCorrect, darkEligible: eligible, darkEligibleFlagged: eligibleFlagged, darkMissed,
     drops, launches: [...launchByTruth].map(([truthId, v]) => ({ truthId, errorM: v.errorM, method: v.method })),
-    alertsOpened: alertRecords.length, falseAlerts, mannedAlertedAsDrone: manned, confusion, droneBird,
+    alertsOpened: alertRecords.length, falseAlerts: falseAlertList.length, falseAlertList, mannedAlertedAsDrone: manned, confusion, droneBird,
     gospaSum, gospaScans, detections, wallSeconds: (now() - t0) / 1000,
   };
 }
@@ -429,6 +432,8 @@ export interface OpsSummary {
   launchEstimates: number;
   alertsOpened: number;
   falseAlerts: number;
+  /** Alerts on non-threats by what they were about: a class, or "nothing" (no real object). */
+  falseAlertsByClass: Record<string, number>;
   falseAlertsPer24h: number;
   /** False alerts per 24 h on benign-day runs only (null when none were run). */
   benignFalseAlertsPer24h: number | null;
@@ -465,6 +470,8 @@ export function summarizeOps(runs: readonly OpsRun[]): OpsSummary {
   const db = runs.reduce((s, r) => ({ correct: s.correct + r.droneBird.correct, total: s.total + r.droneBird.total }), { correct: 0, total: 0 });
   const gs = runs.reduce((s, r) => s + r.gospaSum, 0), gn = runs.reduce((s, r) => s + r.gospaScans, 0);
   const falseAlerts = runs.reduce((s, r) => s + r.falseAlerts, 0);
+  const falseAlertsByClass: Record<string, number> = {};
+  for (const r of runs) for (const f of r.falseAlertList) falseAlertsByClass[f.cls ?? 'nothing'] = (falseAlertsByClass[f.cls ?? 'nothing'] ?? 0) + 1;
   return {
     scenarios: [...new Set(runs.map((r) => r.scenario))], runs: runs.length, hours,
     crossingDrones: all.length, crossingDronesInCoverage: cov.length,
@@ -477,7 +484,7 @@ export function summarizeOps(runs: readonly OpsRun[]): OpsSummary {
     drops: drops.length, dropsInCoverage: drops.filter((d) => d.inCoverage).length, dropsDetected: dropErr.length,
     dropsDetectedInCoverage: drops.filter((d) => d.inCoverage && d.errorM !== null).length, dropErrorMedian: quantile(dropErr, 0.5), dropErrorP90: quantile(dropErr, 0.9),
     launchErrorMedian: quantile(launches.map((l) => l.errorM), 0.5), launchEstimates: launches.length,
-    alertsOpened: runs.reduce((s, r) => s + r.alertsOpened, 0), falseAlerts,
+    alertsOpened: runs.reduce((s, r) => s + r.alertsOpened, 0), falseAlerts, falseAlertsByClass,
     falseAlertsPer24h: hours > 0 ? (falseAlerts / hours) * 24 : 0,
     benignFalseAlertsPer24h: benignHours > 0 ? (benign.reduce((s, r) => s + r.alertsOpened, 0) / benignHours) * 24 : null,
     benignHours,

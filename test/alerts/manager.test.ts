@@ -69,6 +69,16 @@ describe('alert lifecycle', () => {
     expect(m.get(id)!.severity).toBe('critical');
   });
 
+  it('a possible drone confirmed later: the same crossing alert is raised and retitled, not a second one', () => {
+    const m = new AlertManager();
+    const possible: Trigger = { ...crossing, severity: 'medium', title: 'Possible drone crossed the border MX → US' };
+    const id = m.trigger(1, T0, possible, ctx)!.alert.id;
+    expect(m.trigger(1, T0 + 500, possible, ctx)).toBeNull();
+    const esc = m.trigger(1, T0 + 30_000, crossing, ctx)!;
+    expect([esc.kind, esc.alert.id, esc.alert.severity, esc.alert.title]).toEqual(['escalated', id, 'high', 'Drone crossed the border MX → US']);
+    expect(m.all()).toHaveLength(1);
+  });
+
   it('a resolved alert reopens only when behaviour worsens', () => {
     const m = new AlertManager();
     const id = m.trigger(1, T0, crossing, ctx)!.alert.id;

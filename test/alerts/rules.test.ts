@@ -50,6 +50,21 @@ describe('border-crossing rule', () => {
     expect(borderCrossingRule.evaluate(assessment({ crossedInbound: crossing, onProtectedSide: false }), [], CFG, zone)).toBeNull();
   });
 
+  it('alerts a possible drone (more likely a drone than not, unconfirmed) at medium, saying what it rests on', () => {
+    const cls = (pDrone: number) => ({ ...assessment().classification, cls: 'rotary-drone' as const, pDrone, reasons: ['speed: speed 14.0 m/s', 'height: height 55 ± 17 m'] });
+    const possible = borderCrossingRule.evaluate(assessment({ crossedInbound: crossing, disposition: 'unknown', classification: cls(0.56) }), [], CFG, zone)!;
+    expect(possible.severity).toBe('medium');
+    expect(possible.title).toBe('Possible drone crossed the border MX → US');
+    expect(possible.evidence[1]).toBe('unconfirmed: P(drone) 0.56, a drone from 0.70 (speed: speed 14.0 m/s; height: height 55 ± 17 m)');
+    // Below ½ it is not even possible; confirmed, it is a drone (the alert manager raises it in place).
+    expect(borderCrossingRule.evaluate(assessment({ crossedInbound: crossing, classification: cls(0.49) }), [], CFG, zone)).toBeNull();
+    const confirmed = borderCrossingRule.evaluate(assessment({ crossedInbound: crossing, classification: cls(0.7) }), [], CFG, zone)!;
+    expect([confirmed.severity, confirmed.title, confirmed.evidence.length]).toEqual(['high', 'Drone crossed the border MX → US', 1]);
+    // The lower tier is the crossing rule's alone: the other drone rules still need the drone threshold.
+    const dark = assessment({ dark: true, disposition: 'unknown', classification: cls(0.6) });
+    expect(darkDroneRule.evaluate(dark, [], CFG, zone)).toBeNull();
+  });
+
   it('is low for a cooperative drone and silent for a friend', () => {
     expect(borderCrossingRule.evaluate(assessment({ crossedInbound: crossing, disposition: 'cooperative' }), [], CFG, zone)!.severity).toBe('low');
     expect(borderCrossingRule.evaluate(assessment({ crossedInbound: crossing, disposition: 'friend' }), [], CFG, zone)).toBeNull();

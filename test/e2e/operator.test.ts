@@ -155,8 +155,10 @@ describe.skipIf(browserMissing !== null)('operator UI end to end (demo CLI + Chr
     const row = page.locator('[data-testid="track-table"] tr[data-track-id]').first();
     if ((await row.count()) > 0 && (await row.isVisible())) await row.click();
     else {
-      const r = (await api('/api/tracks')) as { tracks: { id: number }[] };
-      await page.evaluate(`window.__centinela.selectTrack(${r.tracks[0].id})`);
+      // The page's count and the API's list are two reads of a live picture: wait for a track in the list.
+      let id: number | undefined;
+      await expect.poll(async () => (id = ((await api('/api/tracks')) as { tracks: { id: number }[] }).tracks[0]?.id), { timeout: 15_000, interval: 250 }).toBeDefined();
+      await page.evaluate(`window.__centinela.selectTrack(${id})`);
     }
     const panel = page.getByTestId('track-panel');
     await panel.waitFor({ state: 'visible', timeout: 10_000 });
