@@ -809,6 +809,7 @@ export class Assessor {
     const borrowed = heard !== null && this.rf.linkCarriedElsewhere(o, heard.emitterId, timeMs);
     const link = borrowed ? null : heard;
     const cls = (st.classification = classify(ev, st.features, borrowed ? this.noRfClassifierConfig : ccfg));
+    if (borrowed) for (const t of cls.terms) if (t.source === 'RF link') t.detail += ', carried by another track on its line of bearing: no weight';
     if (reportable && cls.cls !== o.reportedClass && cls.probability >= 0.6) {
       o.reportedClass = cls.cls;
       st.pending.push({ type: 'classification', trackId: st.id, timeMs, cls: cls.cls, probability: cls.probability, pDrone: cls.pDrone });

@@ -5,7 +5,8 @@
  * against where each object's tracks were: a link is an object's when its bearings are centred
  * on it (emitterFit), each detector heard it as often as its Pd there says — against the other
  * detectors' counts (heardAsExpected) and against its own report rate (heardOftenEnough: all one
- * detector alone can say about range) — and no other track explains them clearly better. The
+ * detector alone can say about range) — and no other track explains them clearly better (by
+ * bearing, or, on the same line, by how often the link is heard: carriedElsewhere). The
  * dark-drone flag and the classifier's link term both stand on it (see Assessor.conclude).
  */
 import type { AssessSensor } from './types.js';
@@ -134,10 +135,8 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
     o.rfAlong = false;
     if (this.heard.length === 0) return false;
     const index = this.rfIndexFor(timeMs);
-    let cur: T | null = null;
-    for (const m of o.members) if (m.last && (!cur || m.last.timeMs > cur.last!.timeMs)) cur = m;
-    if (!cur) return false;
-    const c = cur.last!;
+    const c = this.latestState(o);
+    if (!c) return false;
     // Where two detectors cover the object, a link it carries would be heard along both lines.
     let covering = 0;
     for (const rs of this.rfSensors()) if (expectedRfPd([rs], c.e, c.n, c.u) >= this.cfg.minExpectedPd) covering++;
@@ -169,7 +168,7 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
       for (const r of bearings) heard.set(r.sensor, (heard.get(r.sensor) ?? 0) + 1);
       if (!heardAsExpected(this.rfSensorIndices().map((k) => ({ heard: heard.get(k) ?? 0, pd: expectedRfPd([this.sensors[k]], c.e, c.n, c.u) })), cfg)) continue;
       if (!this.heardOftenEnough(bearings, heard, o, c, timeMs)) continue;
-      if (mine.chi2 > cfg.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs)) continue;
+      if (this.carriedElsewhere(bearings, o, mine.chi2, c, timeMs)) continue;
       o.rfAlong = true;
       break;
     }
@@ -202,10 +201,40 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
     return true;
   }
 
+  /** The latest state of an object's tracks, or null. */
+  private latestState(o: O): Sample | null {
+    let c: Sample | null = null;
+    for (const m of o.members) if (m.last && (!c || m.last.timeMs > c.timeMs)) c = m.last;
+    return c;
+  }
+
   /**
-   * Whether the link an object's tracks took is another track's: its bearings pass off-centre of
-   * the object (bias χ² above rfExplainChi2) and another track fits them clearly better (see
-   * carriedElsewhere). Only with evidence (bearings) to judge by; cached for 2 s per object.
+   * Whether some detector heard an emitter far more often than it would from `p`: more reports
+   * in the window than its report rate × Pd at p allow (P(N ≥ heard) below rfMissProbability for
+   * a Poisson count over the span since it first heard it). Then the link is nearer that detector
+   * than p, somewhere else on its line of bearing.
+   */
+  private heardTooOftenAt(bearings: readonly RfBearing[], p: { e: number; n: number; u: number }, timeMs: number): boolean {
+    const heard = new Map<number, { n: number; first: number }>();
+    for (const r of bearings) {
+      const h = heard.get(r.sensor);
+      if (h) {
+        h.n++;
+        h.first = Math.min(h.first, r.t);
+      } else heard.set(r.sensor, { n: 1, first: r.t });
+    }
+    for (const [k, h] of heard) {
+      const s = this.sensors[k];
+      if (!s?.updateIntervalMs) continue;
+      const reports = (timeMs - Math.max(h.first, timeMs - RF_WINDOW_MS)) / s.updateIntervalMs + 1;
+      if (1 - poissonCdf(h.n - 1, reports * expectedRfPd([s], p.e, p.n, p.u)) < this.cfg.rfMissProbability) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Whether the link an object's tracks took is another track's (see carriedElsewhere). Only with
+   * evidence (bearings) to judge by; cached for 2 s per object.
    */
   linkCarriedElsewhere(o: O, emitter: string, timeMs: number): boolean {
     if (this.heard.length === 0) return false;
@@ -216,7 +245,8 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
     const bearings = this.rfIndexFor(timeMs).byEmitter.get(emitter);
     if (!bearings) return false;
     const mine = emitterFit(this.residuals(bearings, o.members, null), this.cfg);
-    o.borrowed = mine.chi2 > this.cfg.rfExplainChi2 && this.carriedElsewhere(bearings, o, timeMs);
+    const c = this.latestState(o);
+    o.borrowed = c !== null && this.carriedElsewhere(bearings, o, mine.chi2, c, timeMs);
     return o.borrowed;
   }
 
@@ -259,14 +289,25 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
   }
 
   /**
-   * Whether another live track fits an emitter's bearings clearly better than object `o` does
-   * (on the bearings both cover): that track carries the link. Candidates are believed tracks of
+   * Whether another live track carries an emitter rather than object `o` (whose bearing fit is
+   * `mineChi2`, its latest state `c`): it fits the bearings (on those both cover) clearly better
+   * — `o` off-centre, bias χ² above rfExplainChi2, the other below it by that much — or, by
+   * bearing about as well, it explains how often the link is heard where `o` cannot: a detector
+   * heard it far more often than its report rate and Pd at `o` allow (heardTooOftenAt), and not
+   * more than at the other track. That is the single-detector case in dense traffic: a bird
+   * 5 km out on the line of a drone hovering 300 m from the detector sits on its bearings as
+   * squarely as the drone does, but would be heard one report in ten, not every one. (The rate
+   * alone proves little — a strong link is heard beyond the stated curve — so it only decides
+   * between two tracks on the same line, one of which it fits.) Candidates are believed tracks of
    * other objects, not known to be birds or cars (P(drone) ≥ rfCarrierMinPDrone), lying near the
    * emitter's latest bearing from each detector that heard it. (A tie is not broken by which
    * track the tracker gave the link to: in dense traffic that is what cannot be trusted.)
    */
-  private carriedElsewhere(bearings: readonly RfBearing[], o: O, timeMs: number): boolean {
+  private carriedElsewhere(bearings: readonly RfBearing[], o: O, mineChi2: number, c: { e: number; n: number; u: number }, timeMs: number): boolean {
     const cfg = this.cfg;
+    const offCentre = mineChi2 > cfg.rfExplainChi2;
+    const tooOften = this.heardTooOftenAt(bearings, c, timeMs);
+    if (!offCentre && !tooOften) return false;
     const index = this.trackAzimuthIndexFor(timeMs);
     const latest = new Map<number, RfBearing>();
     for (const r of bearings) {
@@ -288,7 +329,9 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
           if (this.meanSeparation(bearings, o.members, t.obj.members) < cfg.rfCarrierMinSeparationM) continue;
           const mine = emitterFit(this.residuals(bearings, o.members, t.obj.members), cfg);
           const theirs = emitterFit(this.residuals(bearings, t.obj.members, o.members), cfg);
-          if (theirs.fits && theirs.sensorsAgreeing >= mine.sensorsAgreeing && theirs.chi2 + cfg.rfExplainChi2 < mine.chi2) return true;
+          if (!theirs.fits || theirs.sensorsAgreeing < mine.sensorsAgreeing) continue;
+          if (offCentre && theirs.chi2 + cfg.rfExplainChi2 < mine.chi2) return true;
+          if (tooOften && theirs.chi2 <= mine.chi2 + cfg.rfExplainChi2 && t.last && !this.heardTooOftenAt(bearings, t.last, timeMs)) return true;
         }
       }
     }

@@ -374,6 +374,47 @@ describe('Assessor: the dark flag', () => {
   });
 });
 
+describe('Assessor: whose link a far track took', () => {
+  /**
+   * One RF detector (at 0, 800); track 2 flies north, 4.5–5.5 km out, squarely on one line of
+   * bearing from it, with unlabelled radar fixes, and the tracker gives it every bearing of a link
+   * heard each second along that line — from
+   * a drone hovering 400 m from the detector (track 1, labelled by radar, taking none of them), if
+   * `nearDrone`. Returns track 2's classification after two minutes.
+   */
+  function farOnTheLine(nearDrone: boolean) {
+    const a = makeAssessor();
+    const far = new FakeTrack(2, 0, 5300, 60), near = new FakeTrack(1, 0, 1200, 40);
+    const path: Waypoint[] = [{ t: 0, e: 0, n: 5300, u: 60 }, { t: 120, e: 0, n: 6300, u: 60 }];
+    const rng = new Random(5);
+    for (let tS = 0; tS <= 120; tS += 0.5) {
+      const timeMs = Math.round(T0 + tS * 1000);
+      const p = along(path, tS);
+      far.set(timeMs, p.e, p.n, p.u, p.ve, p.vn, p.vu);
+      near.set(timeMs, 0, 1200, 40, 0, 0, 0);
+      const ev = new Map<number, EvidenceItem[]>();
+      if (Number.isInteger(tS)) {
+        const link: EvidenceItem = { timeMs, sensor: 3, evidence: { rf: { protocol: 'DJI OcuSync 3', frequencyMHz: 5785, emitterId: 'hover' } }, bearing: { azimuthRad: 0.03 * rng.normal(), sigmaRad: 0.05 } };
+        ev.set(2, [{ timeMs, sensor: 0, fix: { e: p.e, n: p.n, u: p.u, cov: [25, 0, 0, 0, 25, 0, 0, 0, 100] } }, link]);
+        if (nearDrone) ev.set(1, [radarItem(timeMs, 0, 1200, 40)]);
+      }
+      a.update(timeMs, nearDrone ? [near, far] : [far], ev);
+    }
+    return a.assessment(2)!.classification;
+  }
+
+  it('a link heard every second is not carried 5 km out, where the detector hears one report in five, but by the drone near it on the same line', () => {
+    const link = (c: { reasons: string[] }) => c.reasons.find((r) => r.startsWith('RF link'));
+    const withDrone = farOnTheLine(true);
+    expect(link(withDrone)).toMatch(/carried by another track on its line of bearing: no weight$/);
+    expect(withDrone.pDrone).toBeLessThan(0.7);
+    // With nothing else on the line the link stays the far track's: the rate alone proves little.
+    const alone = farOnTheLine(false);
+    expect(link(alone)).toMatch(/^RF link: DJI OcuSync 3 5785 MHz heard \d+×$/);
+    expect(alone.pDrone).toBeGreaterThan(0.9);
+  });
+});
+
 describe('Assessor: purity', () => {
   it('the same inputs give the same events, alerts and audit', () => {
     const once = () => {
