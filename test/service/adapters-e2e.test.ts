@@ -193,12 +193,12 @@ sinks:
 
     // Tracks as the pipeline shows them, polled through the run (latest view per track id).
     const seen = new Map<number, TrackView>();
-    /** Each track's existence as the pipeline showed it, oldest first. */
-    const existence = new Map<number, number[]>();
+    /** Each track's existence as the pipeline showed it, with the service time, oldest first. */
+    const existence = new Map<number, { timeMs: number; existence: number }[]>();
     const poll = setInterval(() => {
       for (const t of service.pipeline.tracks()) {
         seen.set(t.id, t);
-        existence.set(t.id, [...(existence.get(t.id) ?? []), t.existence]);
+        existence.set(t.id, [...(existence.get(t.id) ?? []), { timeMs: service.now(), existence: t.existence }]);
       }
     }, 50);
     const node = await Peer.connect(port);
@@ -210,6 +210,7 @@ sinks:
     // time), in a DetectionReport of its own on its own timestamp, under its own object id.
     const drone1 = (k: number) => [-400 + 12 * k, 300 + 3 * k, 80] as const;
     const drone2 = (k: number) => [600 - 10 * k, -500 + 4 * k, 120] as const;
+    const feedStart = service.now();
     for (let k = 0; k < 40; k++) {
       node.send(detectionReport(NODE, service.now(), ...drone1(k), '01JCRS0000RADARTRACK000001'));
       await sleep(250 / SPEED);
@@ -220,6 +221,7 @@ sinks:
       stranger.send(detectionReport(STRANGER, service.now(), ...drone1(k + 0.75), '01JCRS0000STRANGERTRACK002'));
       await sleep(250 / SPEED);
     }
+    const feedEnd = service.now();
     await beastDone;
     await sleep(1500); // a few service seconds for the last scans and assessments
     clearInterval(poll);
@@ -236,9 +238,14 @@ sinks:
     // One track per drone all along, fed by both nodes: no restarts, no duplicates.
     const sapientTracks = [...seen.values()].filter((t) => t.sensors.some((x) => x === 'radar-sapient' || x === strangerSensor));
     expect(sapientTracks.map((t) => t.id).sort(), listing).toEqual([drone.id, other.id].sort());
-    // Sure of both once established (after 10 s of service time): a node's report of one drone is
-    // no miss of the other (with every report a look at all the node covers, existence dips to ≈ 0.93).
-    for (const t of [drone, other]) expect(Math.min(...existence.get(t.id)!.slice(20))).toBeGreaterThan(0.98);
+    // Sure of both once established (after 10 s of service time) and while both are reported: a
+    // node's report of one drone is no miss of the other (with every report a look at all the node
+    // covers, existence dips to ≈ 0.93). After the feed ends they fade, as they should.
+    for (const t of [drone, other]) {
+      const fed = existence.get(t.id)!.filter((x) => x.timeMs >= feedStart + 10_000 && x.timeMs <= feedEnd);
+      expect(fed.length).toBeGreaterThan(20);
+      expect(Math.min(...fed.map((x) => x.existence))).toBeGreaterThan(0.98);
+    }
     // The other drone flies e = 600 − 10k, n = −500 + 4k, u = 120.
     expect(Math.abs(other.n - (-500 + (600 - other.e) * 0.4))).toBeLessThan(20);
     expect(other.e).toBeLessThan(600);
