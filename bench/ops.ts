@@ -76,7 +76,9 @@ export function renderOps(r: OpsBenchResult): string {
       `(${r.perScenario.map((p) => `${p.name} ${p.seeds}`).join(', ')}): ${o.runs} runs, ${o.hours.toFixed(1)} h of sector time, ` +
       `${r.wallSeconds.toFixed(0)} s of wall time on ${cpus().length} cores (one used). Definitions: src/cli/ops.ts. ` +
       '"In coverage": some sensor arrangement could place the drone then (a radar with Pd ≥ ½ above its mask, ' +
-      'a Remote ID / ADS-B receiver hearing it, or two acoustic / EO sensors).',
+      'a Remote ID / ADS-B receiver hearing it, or two acoustic / EO sensors). Crossing → alert counts the ' +
+      "drone's first incident alert from 2 min before its crossing on, so it is negative when the alert came first: " +
+      'mostly a zone intrusion over an international bridge, which spans the river.',
     '',
   );
   out.push('| figure | measured | target | |');
