@@ -29,7 +29,7 @@ import { AlertManager } from '../alerts/manager.js';
 import { DEFAULT_RULES, DEFAULT_RULE_CONFIG, evaluateRules, type Rule, type RuleConfig } from '../alerts/rules.js';
 import type { AlertChange, OperatorAction } from '../alerts/types.js';
 import {
-  ClassEvidence, DEFAULT_CLASSIFIER_CONFIG, classify, copyFeatures, dispositionOf, emptyFeatures, updateFeatures,
+  ClassEvidence, DEFAULT_CLASSIFIER_CONFIG, RF_LINK_TERM, classify, copyFeatures, dispositionOf, emptyFeatures, updateFeatures,
   type Classification, type ClassifierConfig, type KinematicFeatures,
 } from './classify.js';
 import { DEFAULT_EVENT_CONFIG, TrackBehaviour, firmSide, type BehaviourContext, type EventConfig } from './events.js';
@@ -809,7 +809,7 @@ export class Assessor {
     const borrowed = heard !== null && this.rf.linkCarriedElsewhere(o, heard.emitterId, timeMs);
     const link = borrowed ? null : heard;
     const cls = (st.classification = classify(ev, st.features, borrowed ? this.noRfClassifierConfig : ccfg));
-    if (borrowed) for (const t of cls.terms) if (t.source === 'RF link') t.detail += ', carried by another track on its line of bearing: no weight';
+    if (borrowed) for (const t of cls.terms) if (t.source === RF_LINK_TERM) t.detail += ', carried by another track on its line of bearing: no weight';
     if (reportable && cls.cls !== o.reportedClass && cls.probability >= 0.6) {
       o.reportedClass = cls.cls;
       st.pending.push({ type: 'classification', trackId: st.id, timeMs, cls: cls.cls, probability: cls.probability, pDrone: cls.pDrone });

@@ -307,6 +307,9 @@ function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
+/** The classification term of a persistent RF link (the assessor marks one judged another track's). */
+export const RF_LINK_TERM = 'RF link';
+
 /** One explained term of the classification, for the evidence list. */
 export interface ClassTerm {
   source: string;
@@ -374,7 +377,7 @@ export function classify(ev: ClassEvidence, f: KinematicFeatures, cfg: Classifie
   }
   if (ev.acousticHits >= cfg.acousticMinHits) terms.push({ source: 'acoustic', ll: ev.acousticLL, detail: `${ev.acousticHits} drone-tuned acoustic detections` });
   const link = ev.rfLink(cfg.rfMinHits, cfg.rfMinRate);
-  if (link) terms.push({ source: 'RF link', ll: logOf(cfg.rf, 1), detail: `${link.protocol} ${link.frequencyMHz} MHz heard ${link.hits}×` });
+  if (link) terms.push({ source: RF_LINK_TERM, ll: logOf(cfg.rf, 1), detail: `${link.protocol} ${link.frequencyMHz} MHz heard ${link.hits}×` });
   if (ev.remoteIdSerial) terms.push({ source: 'Remote ID', ll: logOf(cfg.remoteId, 1), detail: `serial ${ev.remoteIdSerial}` });
   if (ev.icao) terms.push({ source: 'ADS-B', ll: logOf(cfg.icao, 1), detail: `ICAO ${ev.icao}${ev.callsign ? ` (${ev.callsign})` : ''}` });
 

@@ -8,8 +8,8 @@
  * "Associated" is judged, not taken from the tracker: in dense traffic a bearing line passes
  * several drones and the tracker hands a link's bearings to whichever track they gate with, so a
  * link counts as the object's only when its bearings are centred on it (emitterFit), each
- * detector heard it as often as it would from there (heardAsExpected, heardOftenEnough), and no other track
- * explains them clearly better (see RfAttribution.along, rf-attribution.ts).
+ * detector heard it as often as it would from there (heardAsExpected, heardOftenEnough), and no
+ * other track explains them clearly better (see RfAttribution.along, rf-attribution.ts).
  *
  * Remote ID spoof: a broadcast position that disagrees with the fused track beyond both errors.
  *   - Same track: when Remote ID fixes and other position fixes (radar) land on one track, each

@@ -209,12 +209,24 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
   }
 
   /**
-   * Whether some detector heard an emitter far more often than it would from `p`: more reports
+   * Whether some detector heard an emitter (`heard`: reports per detector and the first one's
+   * time, from countsBySensor) far more often than it would from `p`: more reports
    * in the window than its report rate × Pd at p allow (P(N ≥ heard) below rfMissProbability for
    * a Poisson count over the span since it first heard it). Then the link is nearer that detector
    * than p, somewhere else on its line of bearing.
    */
-  private heardTooOftenAt(bearings: readonly RfBearing[], p: { e: number; n: number; u: number }, timeMs: number): boolean {
+  private heardTooOftenAt(heard: ReadonlyMap<number, { n: number; first: number }>, p: { e: number; n: number; u: number }, timeMs: number): boolean {
+    for (const [k, h] of heard) {
+      const s = this.sensors[k];
+      if (!s?.updateIntervalMs) continue;
+      const reports = (timeMs - Math.max(h.first, timeMs - RF_WINDOW_MS)) / s.updateIntervalMs + 1;
+      if (1 - poissonCdf(h.n - 1, reports * expectedRfPd([s], p.e, p.n, p.u)) < this.cfg.rfMissProbability) return true;
+    }
+    return false;
+  }
+
+  /** An emitter's reports per detector in the window, and when each detector first heard it. */
+  private countsBySensor(bearings: readonly RfBearing[]): Map<number, { n: number; first: number }> {
     const heard = new Map<number, { n: number; first: number }>();
     for (const r of bearings) {
       const h = heard.get(r.sensor);
@@ -223,13 +235,7 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
         h.first = Math.min(h.first, r.t);
       } else heard.set(r.sensor, { n: 1, first: r.t });
     }
-    for (const [k, h] of heard) {
-      const s = this.sensors[k];
-      if (!s?.updateIntervalMs) continue;
-      const reports = (timeMs - Math.max(h.first, timeMs - RF_WINDOW_MS)) / s.updateIntervalMs + 1;
-      if (1 - poissonCdf(h.n - 1, reports * expectedRfPd([s], p.e, p.n, p.u)) < this.cfg.rfMissProbability) return true;
-    }
-    return false;
+    return heard;
   }
 
   /**
@@ -306,7 +312,8 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
   private carriedElsewhere(bearings: readonly RfBearing[], o: O, mineChi2: number, c: { e: number; n: number; u: number }, timeMs: number): boolean {
     const cfg = this.cfg;
     const offCentre = mineChi2 > cfg.rfExplainChi2;
-    const tooOften = this.heardTooOftenAt(bearings, c, timeMs);
+    const heard = this.countsBySensor(bearings);
+    const tooOften = this.heardTooOftenAt(heard, c, timeMs);
     if (!offCentre && !tooOften) return false;
     const index = this.trackAzimuthIndexFor(timeMs);
     const latest = new Map<number, RfBearing>();
@@ -331,7 +338,7 @@ export class RfAttribution<T extends RfTrack, O extends RfObject<T>> {
           const theirs = emitterFit(this.residuals(bearings, t.obj.members, o.members), cfg);
           if (!theirs.fits || theirs.sensorsAgreeing < mine.sensorsAgreeing) continue;
           if (offCentre && theirs.chi2 + cfg.rfExplainChi2 < mine.chi2) return true;
-          if (tooOften && theirs.chi2 <= mine.chi2 + cfg.rfExplainChi2 && t.last && !this.heardTooOftenAt(bearings, t.last, timeMs)) return true;
+          if (tooOften && theirs.chi2 <= mine.chi2 + cfg.rfExplainChi2 && t.last && !this.heardTooOftenAt(heard, t.last, timeMs)) return true;
         }
       }
     }
